@@ -1,0 +1,76 @@
+"""`communique parse FILE... [-o OUT] [--format yaml|json]`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from communique_nlp.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    error_line,
+    fail,
+    stdout_write,
+)
+
+FORMATS = ("yaml", "json")
+
+
+def parse_command(
+    files: Annotated[list[str], typer.Argument(help="Documents to parse (.txt, .md, .html, "
+                                                    ".pdf); '-' reads standard input.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=(
+        "Write here instead of standard output: a file for one input, a folder for several "
+        "(one NAME.yaml per input)."))] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="yaml or json.")] = "yaml",
+    themes: Annotated[Path | None, typer.Option(
+        "--themes", help="A taxonomy file replacing the default (same shape as "
+                         "models/themes.yaml).")] = None,
+    max_bytes: Annotated[int, typer.Option(help="Refuse inputs larger than this.")] = 50_000_000,
+    debug: Annotated[bool, typer.Option(help="Show tracebacks (for developers).")] = False,
+) -> None:
+    """Extract structure, commitments, themes and entities from each document."""
+    if fmt not in FORMATS:
+        fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if themes is not None and not themes.is_file():
+        fail(f"{themes}: no such taxonomy file")
+    from communique_nlp.errors import CommuniqueError, MissingInputError
+    from communique_nlp.output import write_atomic
+    from communique_nlp.pipeline import Options, parse
+    from communique_nlp.serialise import render
+
+    options = Options(themes=themes, max_bytes=max_bytes)
+    to_folder = output is not None and (len(files) > 1 or output.is_dir())
+    code = EXIT_OK
+    rendered: list[str] = []
+    for name in files:
+        try:
+            text = render(parse(Path(name) if name != "-" else "-", options).as_dict(), fmt)
+            if to_folder and output is not None:
+                stem = "stdin" if name == "-" else Path(name).name
+                write_atomic(output / f"{stem}.{fmt}", text)
+            else:
+                rendered.append(text)
+        except CommuniqueError as error:
+            if debug:
+                raise
+            error_line(str(error))
+            code = max(code, EXIT_USAGE if isinstance(error, MissingInputError) else EXIT_FAILED)
+        except Exception as error:
+            if debug:
+                raise
+            error_line(f"{name}: internal error ({type(error).__name__}: {error}); "
+                       "rerun with --debug")
+            code = max(code, EXIT_FAILED)
+    joined = ("---\n" if fmt == "yaml" else "").join(rendered)
+    if rendered and output is not None and not to_folder:
+        try:
+            write_atomic(output, joined)
+        except CommuniqueError as error:
+            fail(str(error), EXIT_FAILED)
+    elif rendered:
+        stdout_write(joined)
+    raise typer.Exit(code)

@@ -1,0 +1,225 @@
+"""Stage 5, commitments: the undertakings the issuing parties make.
+
+Two sources, as SPEC.md defines them:
+
+- list items introduced by an undertaking ('Ministers further committed to:'), one commitment
+  per item, the lead-in giving the actor and the cue;
+- sentences with a commitment cue ('we agreed to', 'nous nous sommes engagés à').
+
+Cues, issuing and third-party actors, and the findings that turn 'agreed that ...' into a
+statement of need all live in ``models/commitments.yaml``; matching is spaCy's ``Matcher`` on
+token norms (lemmas). Quotations, and sections that are not the parties' own text (quotes,
+quick facts, contacts, page chrome), are not searched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from communique_nlp.assets import load_yaml
+from communique_nlp.model import Commitment, Document, Paragraph, Section
+from communique_nlp.nlp import norms, pipeline
+from communique_nlp.segment import fold, stable_id
+
+if TYPE_CHECKING:
+    from spacy.matcher import Matcher
+    from spacy.tokens import Span
+
+SEARCHED_KINDS = ("lead", "body")
+MAX_ACTOR_CHARS = 160
+_QUOTE_PAIRS = {"«": "»", "“": "”", "„": "“", '"': '"'}
+
+
+@dataclass(frozen=True)
+class _CueInfo:
+    clause: bool
+    needs_actor: bool
+
+
+@dataclass(frozen=True)
+class _Cues:
+    matcher: Matcher
+    info: dict[str, _CueInfo]
+    issuers: frozenset[str]
+    third_parties: frozenset[str]
+    findings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Found:
+    actor: str | None
+    cue: str
+
+
+@lru_cache(maxsize=None)
+def _cues(language: str) -> _Cues:
+    from spacy.matcher import Matcher
+
+    data = load_yaml("commitments.yaml")
+    nlp = pipeline(language)
+    adverbs = sorted({n for word in data["adverbs"][language] for n in norms(nlp, word)})
+    gap = {"NORM": {"IN": adverbs}, "OP": "*"}
+    matcher = Matcher(nlp.vocab)
+    info: dict[str, _CueInfo] = {}
+    for entry in data["cues"][language]:
+        pattern: list[dict[str, Any]] = []
+        for word in entry["cue"].split():
+            if pattern:
+                pattern.append(gap)
+            if word == "_":
+                pattern.append({})
+            elif word == "_?":
+                pattern.append({"OP": "?"})
+            else:
+                pattern.extend({"NORM": norm} for norm in norms(nlp, word))
+        label = entry["cue"]
+        matcher.add(label, [pattern])
+        info[label] = _CueInfo(bool(entry.get("clause")), bool(entry.get("needs_actor")))
+    issuers = frozenset(fold(w) for w in data["issuers"][language])
+    if first_person := data["future_first_person"].get(language):
+        subject = "nous" if language == "fr" else None
+        pattern = [{"LOWER": subject}] if subject else [{"LOWER": {"IN": sorted(issuers)}}]
+        matcher.add("future", [[*pattern, {"LOWER": {"REGEX": first_person}}]])
+        info["future"] = _CueInfo(False, True)
+    if third_person := data.get("future_third_person", {}).get(language):
+        matcher.add("future", [[{"LOWER": {"IN": sorted(issuers)}},
+                                {"LOWER": {"REGEX": third_person}}]])
+    return _Cues(
+        matcher=matcher,
+        info=info,
+        issuers=issuers,
+        third_parties=frozenset(fold(w) for w in data["third_parties"][language]),
+        findings=tuple(fold(f) for f in data["findings"][language]),
+    )
+
+
+def find_commitments(document: Document) -> Document:
+    default = document.language.language if document.language else "en"
+    commitments: list[Commitment] = []
+    used: set[str] = set()
+    for section in document.sections:
+        if section.kind not in SEARCHED_KINDS:
+            continue
+        language = section.language if section.language in ("en", "fr") else default
+        language = language if language in ("en", "fr") else "en"
+        for text, source, found in _section_commitments(section, language):
+            commitments.append(Commitment(
+                id=stable_id("c", text, used), section=section.id, text=text, source=source,
+                actor=found.actor, cue=found.cue,
+            ))
+    return replace(document, commitments=tuple(commitments))
+
+
+def _section_commitments(section: Section,
+                         language: str) -> list[tuple[str, str, _Found]]:
+    found: list[tuple[str, str, _Found]] = []
+    lead_ins: dict[str, _Found | None] = {}
+    paragraphs = section.paragraphs
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.is_bullet:
+            undertaking = _lead_in_undertaking(paragraph, lead_ins, language)
+            if undertaking is None:
+                undertaking = next(iter(_sentence_undertakings(paragraph.text, language)), None)
+                undertaking = undertaking[1] if undertaking else None
+            if undertaking is not None:
+                found.append((paragraph.text, "bullet", undertaking))
+            continue
+        introduces_list = (paragraph.text.rstrip().endswith(":") and index + 1 < len(paragraphs)
+                           and paragraphs[index + 1].is_bullet)
+        sentences = _sentence_undertakings(paragraph.text, language,
+                                           skip_last=introduces_list)
+        found.extend((text, "sentence", undertaking) for text, undertaking in sentences)
+    return found
+
+
+def _lead_in_undertaking(item: Paragraph, cache: dict[str, _Found | None],
+                         language: str) -> _Found | None:
+    """The undertaking of the sentence that introduces ``item``'s list, if it is one."""
+    if not item.lead_in:
+        return None
+    if item.lead_in not in cache:
+        doc = pipeline(language)(item.lead_in)
+        last = list(doc.sents)[-1]
+        cache[item.lead_in] = _undertaking(last, language, _quoted_spans(item.lead_in))
+    return cache[item.lead_in]
+
+
+def _sentence_undertakings(text: str, language: str,
+                           skip_last: bool = False) -> list[tuple[str, _Found]]:
+    doc = pipeline(language)(text)
+    quoted = _quoted_spans(text)
+    sentences = list(doc.sents)
+    if skip_last:
+        sentences = sentences[:-1]
+    result = []
+    for sentence in sentences:
+        undertaking = _undertaking(sentence, language, quoted)
+        if undertaking is not None:
+            result.append((sentence.text.strip(), undertaking))
+    return result
+
+
+def _undertaking(sentence: Span, language: str,
+                 quoted: list[tuple[int, int]]) -> _Found | None:
+    """The first valid commitment cue of ``sentence``, with its actor."""
+    if any(start <= sentence.start_char < end for start, end in quoted):
+        return None
+    cues = _cues(language)
+    matches = sorted(cues.matcher(sentence, as_spans=True), key=lambda s: (s.start, -len(s)))
+    for match in matches:
+        if any(start <= match.start_char < end for start, end in quoted):
+            continue
+        info = cues.info[match.label_]
+        actor = _actor(sentence, match.start, cues)
+        heads = set(fold(actor or "").replace(",", " ").split())
+        if heads & cues.third_parties and not heads & cues.issuers:
+            continue
+        if info.needs_actor and not heads & cues.issuers:
+            continue
+        if info.clause:
+            rest = fold(sentence.doc[match.end:sentence.end].text)
+            if any(finding in rest for finding in cues.findings):
+                continue
+        return _Found(actor=actor, cue=match.text)
+    return None
+
+
+def _actor(sentence: Span, cue_start: int, cues: _Cues) -> str | None:
+    """The subject before the cue, as written ('We, the G7 Ministers', 'Les ministres')."""
+    prefix = sentence.doc[sentence.start:cue_start].text
+    segments = re.split(r"(?<=,)", prefix)
+    for index, segment in enumerate(segments):
+        if set(fold(segment).replace(",", " ").split()) & cues.issuers:
+            actor = "".join(segments[index:])
+            break
+    else:
+        actor = segments[-1] if segments else ""
+    actor = actor.strip(" ,;:")
+    words = actor.split()
+    while words and fold(words[-1]) in ("also", "further", "therefore", "également", "aussi",
+                                        "ensuite", "donc", "today", "aujourd'hui"):
+        words.pop()
+    actor = " ".join(words)
+    if not actor:
+        return None
+    return actor if len(actor) <= MAX_ACTOR_CHARS else "…" + actor[-MAX_ACTOR_CHARS:]
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Character ranges inside quotation marks; an unclosed quote runs to the end."""
+    spans: list[tuple[int, int]] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        closer = _QUOTE_PAIRS.get(char)
+        if closer is None:
+            index += 1
+            continue
+        end = text.find(closer, index + 1)
+        end = len(text) if end < 0 else end + 1
+        spans.append((index, end))
+        index = end
+    return spans

@@ -1,0 +1,248 @@
+"""Stage 7, entities: when and where, who is named, and what kind of document this is.
+
+- date and place from the dateline ('OTTAWA, ON, le 23 nov. 2025 /CNW/'), the signature
+  ('Ottawa, le 27 juin 2017') or a date line under the title, in that order;
+- countries from a bilingual gazetteer of names and adjectives (``models/countries.yaml``),
+  as ISO 3166-1 alpha-2 codes, longest match first so 'New South Wales' is not Wales;
+- organisations from ``models/organizations.yaml``; people from honorifics and
+  'Name, role' appositions (``models/people.yaml``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from communique_nlp.assets import load_yaml
+from communique_nlp.dates import find_dates
+from communique_nlp.model import Document, Entities, Person, Section
+from communique_nlp.nlp import pipeline
+from communique_nlp.segment import fold
+
+if TYPE_CHECKING:
+    from spacy.matcher import PhraseMatcher
+
+OWN_TEXT_KINDS = ("lead", "body", "quote", "quick_facts", "background", "attendees", "signature")
+_UPPER = "A-ZÀ-ÖØ-ÞŠŽČĆĐŁŒ"
+_NAME_WORD = rf"[{_UPPER}][\w'’\-]*"
+_NAME = rf"{_NAME_WORD}(?:\s+(?:de |van |von |da |del |bin |le |la )?{_NAME_WORD}){{0,3}}"
+_PUBLISHED = ("published", "publié", "posted", "updated", "mis à jour", "date modified",
+              "date de modification", "modifié")
+
+
+@dataclass(frozen=True)
+class _Gazetteers:
+    countries: PhraseMatcher
+    organizations: PhraseMatcher
+    organizations_lower: PhraseMatcher
+    honorifics: tuple[str, ...]
+    role_heads: tuple[str, ...]
+
+
+@lru_cache(maxsize=None)
+def _gazetteers(language: str) -> _Gazetteers:
+    from spacy.matcher import PhraseMatcher
+
+    nlp = pipeline(language)
+    countries = PhraseMatcher(nlp.vocab, attr="ORTH")
+    data = load_yaml("countries.yaml")
+    for code, entry in sorted(data["countries"].items()):
+        names = [n for key in ("en", "fr", "en_adj", "fr_adj") for n in entry.get(key) or []]
+        names += [p for p in entry.get("prefixes") or []]
+        countries.add(str(code), [nlp.make_doc(str(n)) for n in names])
+    blocked = data.get("not_countries") or []
+    if blocked:
+        countries.add("-", [nlp.make_doc(str(n)) for n in blocked])
+    organizations = PhraseMatcher(nlp.vocab, attr="ORTH")
+    organizations_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for entry in load_yaml("organizations.yaml")["organizations"]:
+        for alias in [entry["name"], *(entry.get("aliases") or [])]:
+            alias = str(alias)
+            target = organizations if alias.isupper() or len(alias) <= 4 else organizations_lower
+            target.add(str(entry["name"]), [nlp.make_doc(alias)])
+    people = load_yaml("people.yaml")
+    return _Gazetteers(
+        countries=countries,
+        organizations=organizations,
+        organizations_lower=organizations_lower,
+        honorifics=tuple(sorted({h for hs in people["honorifics"].values() for h in hs},
+                                key=len, reverse=True)),
+        role_heads=tuple({fold(r) for rs in people["role_heads"].values() for r in rs}),
+    )
+
+
+def find_entities(document: Document) -> Document:
+    default = document.language.language if document.language else "en"
+    own = [s for s in document.sections if s.kind in OWN_TEXT_KINDS]
+    countries: dict[str, int] = {}
+    organizations: dict[str, int] = {}
+    people: dict[str, Person] = {}
+    position = 0
+    texts = [(document.title or "", default)] + [
+        (text, s.language if s.language in ("en", "fr") else default)
+        for s in own for text in [s.heading or "", *(p.text for p in s.paragraphs)]
+    ]
+    for text, language in texts:
+        if not text:
+            continue
+        language = language if language in ("en", "fr") else "en"
+        for code in _countries(text, language):
+            countries.setdefault(code, position)
+            position += 1
+        for name in _organizations(text, language):
+            organizations.setdefault(name, position)
+            position += 1
+        for person in _people(text, language):
+            known = people.get(person.name)
+            if known is None or (known.role is None and person.role):
+                people[person.name] = person
+    date, place = _date_and_place(document.sections)
+    entities = Entities(
+        date=date,
+        place=place,
+        countries=tuple(sorted(countries)),
+        organizations=tuple(sorted(organizations, key=lambda n: (organizations[n], n))),
+        people=tuple(_merge_surnames(list(people.values()))),
+    )
+    return replace(document, entities=entities, kind=document_kind(document))
+
+
+def _countries(text: str, language: str) -> list[str]:
+    from spacy.util import filter_spans
+
+    nlp = pipeline(language)
+    doc = nlp.make_doc(text)
+    spans = filter_spans(_gazetteers(language).countries(doc, as_spans=True))
+    return [span.label_ for span in spans if span.label_ != "-"]
+
+
+def _organizations(text: str, language: str) -> list[str]:
+    from spacy.util import filter_spans
+
+    gazetteers = _gazetteers(language)
+    doc = pipeline(language).make_doc(text)
+    spans = [*gazetteers.organizations(doc, as_spans=True),
+             *gazetteers.organizations_lower(doc, as_spans=True)]
+    return [span.label_ for span in filter_spans(spans)]
+
+
+def _people(text: str, language: str) -> list[Person]:
+    gazetteers = _gazetteers(language)
+    found: list[Person] = []
+    honorific = "|".join(re.escape(h) for h in gazetteers.honorifics)
+    pattern = re.compile(rf"(?<!\w)(?:{honorific})\s+(?P<name>{_NAME})(?P<rest>,\s+[^,;.«»“”]+)?")
+    for match in pattern.finditer(text):
+        found.append(Person(_clean_name(match["name"]), _role(match["rest"], gazetteers)))
+    apposition = re.compile(rf"(?<![\w'’])(?P<name>{_NAME_WORD}\s+{_NAME_WORD}(?:\s+"
+                            rf"{_NAME_WORD})?),\s+(?P<rest>[^,;.«»“”]+)")
+    for match in apposition.finditer(text):
+        role = _role(", " + match["rest"], gazetteers)
+        if role and not any(match["name"].endswith(p.name) for p in found):
+            found.append(Person(_clean_name(match["name"]), role))
+    return [p for p in found if len(p.name.split()) >= 2 or p.role]
+
+
+def _clean_name(name: str) -> str:
+    words = name.split()
+    while words and fold(words[-1]) in ("de", "la", "le", "du", "des", "of", "the"):
+        words.pop()
+    return " ".join(words)
+
+
+def _role(rest: str | None, gazetteers: _Gazetteers) -> str | None:
+    """The apposition after a name, when it is an office ('ministre de la Sécurité publique')."""
+    if not rest:
+        return None
+    role = rest.lstrip(", ").strip()
+    role = re.split(r"\s+(?:said|a déclaré|and|et|who|qui|added|stated)\b", role)[0].strip()
+    words = fold(role).split()
+    head = " ".join(words[:4])
+    if any(head.startswith(r) or f" {r}" in f" {head}" for r in gazetteers.role_heads):
+        return role[:120]
+    return None
+
+
+def _merge_surnames(people: list[Person]) -> list[Person]:
+    """'Minister Toews' is 'Vic Toews' when the full name is given elsewhere."""
+    full = [p for p in people if len(p.name.split()) >= 2]
+    result = []
+    for person in people:
+        if len(person.name.split()) == 1 and any(f.name.endswith(" " + person.name)
+                                                  for f in full):
+            continue
+        result.append(person)
+    return result
+
+
+def _date_and_place(sections: tuple[Section, ...]) -> tuple[str | None, str | None]:
+    """Dateline first, then the signature, then a date line near the top, then any date."""
+    lead = next((s for s in sections if s.kind == "lead"), None)
+    candidates: list[tuple[int, int, str, str | None]] = []
+    if lead:
+        for index, paragraph in enumerate(lead.paragraphs[:4]):
+            for mention in find_dates(paragraph.text)[:1]:
+                before = paragraph.text[:mention.start]
+                if mention.start <= 80 and index <= 2:
+                    published = fold(before).strip().startswith(_PUBLISHED)
+                    rank = 2 if published else 0
+                    candidates.append((rank, index, mention.iso, _place(before)))
+        for index, paragraph in enumerate(lead.paragraphs):
+            for mention in find_dates(paragraph.text)[:1]:
+                candidates.append((3, index, mention.iso, None))
+    for section in sections:
+        if section.kind == "signature":
+            for paragraph in section.paragraphs:
+                for mention in find_dates(paragraph.text)[:1]:
+                    candidates.append((1, 0, mention.iso, _place(paragraph.text[:mention.start])))
+    if not candidates:
+        return None, None
+    best = min(candidates, key=lambda c: (c[0], c[1]))
+    return best[2], best[3]
+
+
+def _place(before: str) -> str | None:
+    """'OTTAWA, ON, le ' -> 'Ottawa'; 'Council of Europe Strasbourg ' -> 'Strasbourg'."""
+    text = re.sub(r"^\s*\([^)]*\)\s*", "", before).strip(" ,—–-")
+    text = re.sub(r"(?i)[,\s]+(?:le|du|the|on)$", "", text).strip(" ,")
+    if not text or len(text) > 60 or fold(text).startswith(_PUBLISHED):
+        return None
+    first = text.split(",")[0].strip() if "," in text else text.split()[-1]
+    if not first or not first[0].isupper() or len(first.split()) > 3:
+        return None
+    return first.title() if first.isupper() else first
+
+
+def document_kind(document: Document) -> str:
+    """communique, press_release or statement, from the title, the opening and markers."""
+    cues = load_yaml("kinds.yaml")
+    title = fold(document.title or "")
+    own = [s for s in document.sections if s.kind != "boilerplate"]
+    opening = fold(own[0].paragraphs[0].text[:200]) if own and own[0].paragraphs else ""
+    everything = fold(document.text[:20000])
+    if any(c in title for c in cues["statement"]["title"][:-1]) and "joint" not in title \
+            and "conjointe" not in title:
+        return "statement"
+    if any(fold(c) in title for c in cues["communique"]["title"]):
+        return "communique"
+    if any(opening.startswith(c) or f" {c}" in opening for c in cues["communique"]["opening"]):
+        return "communique"
+    if "statement" in title or "déclaration" in title:
+        return "statement"
+    words = set(re.findall(r"\w+", _unquoted(opening + " " + _body_text(own)[:3000])))
+    first_person = {w for ws in cues["first_person"].values() for w in ws}
+    if len(words & first_person) >= 2 and not any(m in opening for m in ("we, the", "nous, les")):
+        return "statement"
+    if any(m in everything for m in cues["press_release"]["markers"]):
+        return "press_release"
+    return "press_release"
+
+
+def _body_text(sections: list[Section]) -> str:
+    return fold(" ".join(p.text for s in sections if s.kind in ("lead", "body")
+                         for p in s.paragraphs))
+
+
+def _unquoted(text: str) -> str:
+    return re.sub(r"[«“\"][^»”\"]*(?:[»”\"]|$)", " ", text)

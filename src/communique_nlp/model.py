@@ -1,0 +1,161 @@
+"""The typed data model every pipeline stage reads and returns.
+
+Stages are plain functions ``Document -> Document``; each fills in its own fields with
+``dataclasses.replace`` so that a stage can never silently change another stage's output.
+``Extraction`` is the public result: the output schema of SPEC.md (``communique-nlp/1``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA_ID = "communique-nlp/1"
+
+SECTION_KINDS = (
+    "lead",
+    "body",
+    "quote",
+    "quick_facts",
+    "background",
+    "links",
+    "contacts",
+    "attendees",
+    "signature",
+    "boilerplate",
+)
+DOCUMENT_KINDS = ("communique", "press_release", "statement", "other")
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str
+    sha256: str
+    format: str  # txt | pdf | html | md
+    encoding: str | None = None
+    pages: int | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph or list item of the reflowed text, in reading order.
+
+    ``glyph`` is the bullet glyph, number or letter when the source printed one; ``heading``
+    is set when the layout itself says 'heading' (PDF font, Markdown '#'), so the segmenter
+    need not guess.
+    """
+
+    text: str
+    glyph: str | None = None
+    heading: bool = False
+    page: int | None = None
+    language: str = "und"
+
+
+@dataclass(frozen=True)
+class Bullet:
+    id: str
+    text: str
+    themes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of a section; list items remember the lead-in sentence that opened them."""
+
+    text: str
+    is_bullet: bool = False
+    lead_in: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    heading: str | None
+    kind: str
+    language: str
+    paragraphs: tuple[Paragraph, ...]
+    bullets: tuple[Bullet, ...] = ()
+    themes: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p.text for p in self.paragraphs if not p.is_bullet)
+
+
+@dataclass(frozen=True)
+class Commitment:
+    id: str
+    section: str
+    text: str
+    source: str  # bullet | sentence
+    actor: str | None
+    cue: str
+    themes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    text: str
+    section: str
+
+
+@dataclass(frozen=True)
+class ThemeTag:
+    id: str
+    label: str
+    score: float
+    mentions: int
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class LanguageProfile:
+    language: str  # en | fr | und
+    confidence: float
+    shares: tuple[tuple[str, float], ...]  # (language, share of the text), largest first
+
+
+@dataclass(frozen=True)
+class Entities:
+    date: str | None = None
+    place: str | None = None
+    countries: tuple[str, ...] = ()
+    organizations: tuple[str, ...] = ()
+    people: tuple[Person, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """The document as it moves through the pipeline; each stage fills its part."""
+
+    source: Source
+    text: str = ""
+    blocks: tuple[Block, ...] = ()
+    language: LanguageProfile | None = None
+    title: str | None = None
+    kind: str = "other"
+    sections: tuple[Section, ...] = ()
+    commitments: tuple[Commitment, ...] = ()
+    themes: tuple[ThemeTag, ...] = ()
+    entities: Entities = field(default_factory=Entities)
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The public result of ``communique_nlp.parse``: SPEC.md's output, as a typed object."""
+
+    document: Document
+
+    def as_dict(self) -> dict[str, Any]:
+        """The extraction in the schema's shape and key order (what YAML/JSON output prints)."""
+        from communique_nlp.serialise import extraction_dict
+
+        return extraction_dict(self.document)

@@ -1,0 +1,107 @@
+"""The spaCy pipelines: one blank, rule-based pipeline per language, built once per process.
+
+No statistical model is needed. Each pipeline is a tokenizer (spaCy's rules, plus French
+elisions and the abbreviations listed in ``models/abbreviations.yaml``) and spaCy's
+``sentencizer``. Inflection is handled at the lexeme level: the lemma tables under
+``models/lemmas/`` (built from spacy-lookups-data by ``models/build_lemmas.py``) are installed
+as the vocabulary's ``lexeme_norm`` table, so ``token.norm_`` is the lowercased lemma and every
+matcher built here matches on ``NORM``: 'engagées', 'engagés' and 'engager' all meet.
+
+The French pipeline deliberately does not use ``spacy.blank("fr")``: importing
+``spacy.lang.fr`` compiles a very large tokenizer-exception pattern (about 3.5 s), longer than
+the whole parse of a release. Hyphenated compounds are split by the generic infix rules in
+both languages, so lexicon phrases and documents are tokenised the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from communique_nlp.assets import load_yaml, model_path
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
+
+LANGUAGES = ("en", "fr")
+ELISION_PREFIXES = "c d j l m n qu s t jusqu lorsqu puisqu quoiqu presqu"
+
+
+@lru_cache(maxsize=None)
+def pipeline(language: str) -> Language:
+    """The shared pipeline for ``language`` ('en' or 'fr'; anything else gets English rules)."""
+    language = language if language in LANGUAGES else "en"
+    nlp = _french() if language == "fr" else _english()
+    _add_abbreviations(nlp, language)
+    _install_lemma_norms(nlp, language)
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def _english() -> Language:
+    import spacy
+
+    return spacy.blank("en")
+
+
+def _french() -> Language:
+    from spacy.lang.char_classes import ALPHA
+    from spacy.lang.punctuation import TOKENIZER_INFIXES, TOKENIZER_PREFIXES, TOKENIZER_SUFFIXES
+    from spacy.lang.tokenizer_exceptions import BASE_EXCEPTIONS
+    from spacy.language import BaseDefaults, Language
+
+    elisions = "|".join(ELISION_PREFIXES.split())
+    elision_prefix = rf"(?i:(?:{elisions})['’])(?=[{ALPHA}])"
+
+    class FrenchLiteDefaults(BaseDefaults):
+        tokenizer_exceptions = BASE_EXCEPTIONS
+        prefixes = [*TOKENIZER_PREFIXES, elision_prefix]
+        suffixes = TOKENIZER_SUFFIXES
+        infixes = [*TOKENIZER_INFIXES, rf"(?<=[{ALPHA}]['’])(?=[{ALPHA}])"]
+
+    class FrenchLite(Language):
+        lang = "fr"
+        Defaults = FrenchLiteDefaults
+
+    return FrenchLite()
+
+
+def _add_abbreviations(nlp: Language, language: str) -> None:
+    """Keep 'M.', 'nov.', 'Dec.' and the like as one token so no sentence ends there."""
+    from spacy.attrs import ORTH
+
+    for abbreviation in load_yaml("abbreviations.yaml").get(language, []):
+        for form in {abbreviation, abbreviation[:1].upper() + abbreviation[1:]}:
+            nlp.tokenizer.add_special_case(form, [{ORTH: form}])
+
+
+def _install_lemma_norms(nlp: Language, language: str) -> None:
+    from spacy.lookups import Lookups
+
+    path = model_path("lemmas", f"{language}.json")
+    table: dict[str, str] = json.loads(path.read_text("utf-8")) if path.exists() else {}
+    lookups = Lookups()
+    lookups.add_table("lexeme_norm", table)
+    nlp.vocab.lookups = lookups
+
+
+def norms(nlp: Language, text: str) -> tuple[str, ...]:
+    """The norm (lowercased lemma) of each token of ``text``: how lexicon entries are keyed."""
+    return tuple(token.norm_ for token in nlp.make_doc(text))
+
+
+def phrase_matcher(nlp: Language, phrases: Iterable[tuple[str, str]]) -> PhraseMatcher:
+    """A matcher on token norms for ``(label, phrase)`` pairs."""
+    from spacy.matcher import PhraseMatcher
+
+    matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+    by_label: dict[str, list[Doc]] = {}
+    for label, phrase in phrases:
+        by_label.setdefault(label, []).append(nlp.make_doc(phrase))
+    for label, docs in sorted(by_label.items()):
+        matcher.add(label, docs)
+    return matcher

@@ -1,0 +1,71 @@
+"""The pipeline: ingest -> normalise -> language -> segment -> commitments -> themes -> entities.
+
+``parse`` is the library's entry point; the CLI, batch and diff all call it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from communique_nlp.commitments import find_commitments
+from communique_nlp.entities import find_entities
+from communique_nlp.ingest import DEFAULT_MAX_BYTES, ingest_bytes, ingest_path, ingest_text
+from communique_nlp.language import detect_language
+from communique_nlp.model import Document, Extraction
+from communique_nlp.normalise import normalise
+from communique_nlp.segment import segment
+from communique_nlp.themes import load_taxonomy, tag_themes
+
+MIXED_LANGUAGE_SHARE = 0.2  # a second language this large means both versions are in the file
+
+
+@dataclass(frozen=True)
+class Options:
+    """Settings threaded through the pipeline, built once per run."""
+
+    themes: Path | None = None  # a user taxonomy replacing models/themes.yaml
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+def parse(source: str | Path | bytes, options: Options | None = None) -> Extraction:
+    """Parse a document: a path (``str`` or ``Path``), raw bytes, or the text itself.
+
+    A ``str`` with a line break, or that is not an existing file's name and is long, is taken as
+    the text; otherwise as a path.
+    """
+    options = options or Options()
+    if isinstance(source, bytes):
+        document = ingest_bytes(source, max_bytes=options.max_bytes)
+    elif isinstance(source, Path) or ("\n" not in source and len(source) < 1024):
+        document = ingest_path(source, max_bytes=options.max_bytes)
+    else:
+        document = ingest_text(source)
+    return Extraction(run(document, options))
+
+
+def run(document: Document, options: Options) -> Document:
+    """Every stage after ingest, in order."""
+    taxonomy = load_taxonomy(options.themes)
+    document = normalise(document)
+    document = detect_language(document)
+    document = segment(document)
+    document = find_commitments(document)
+    document = tag_themes(document, taxonomy)
+    document = find_entities(document)
+    return replace(document, warnings=warnings(document))
+
+
+def warnings(document: Document) -> tuple[str, ...]:
+    """What the reader should know about this extraction."""
+    found = list(document.warnings)
+    shares = document.language.shares if document.language else ()
+    if len(shares) > 1 and shares[1][1] >= MIXED_LANGUAGE_SHARE:
+        found.append("mixed languages: " + ", ".join(f"{lang} {share:.0%}"
+                                                     for lang, share in shares))
+    last = document.blocks[-1].text if document.blocks else ""
+    if last and last[-1].isalnum() and len(last) > 200:
+        found.append("text ends mid-sentence: the document may be truncated")
+    if not document.sections:
+        found.append("no text found")
+    return tuple(found)

@@ -1,0 +1,346 @@
+"""Stage 4, segment: title, lead, headed sections with their kind, paragraphs and list items.
+
+The blocks from ``normalise`` are read in order. Page chrome (navigation, page tools, site
+notices) is recognised from ``models/headings.yaml`` and kept apart as ``boilerplate``; the
+title is the last heading-like line before the text starts; a heading is a short line without
+final punctuation that is followed by text, or a line the layout marks as a heading; known
+headings ('Quick facts', 'Citation', ...) give their section its kind. List items are glyph,
+number and letter items, and 'implied' lists: one paragraph per item after a lead-in that ends
+with ':'.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from communique_nlp.assets import load_yaml
+from communique_nlp.dates import find_dates
+from communique_nlp.language import detect
+from communique_nlp.model import Block, Bullet, Document, Paragraph, Section
+
+MAX_HEADING_CHARS = 140
+MAX_HEADING_WORDS = 18
+MAX_TITLE_CHARS = 260
+MAX_ITEM_CHARS = 450
+_QUOTE_OPENERS = "«“\"„‘'"
+_QUOTE_CLOSERS = "»”\"’'"
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[«“\"(]?[A-ZÀ-Ý]")
+
+
+def fold(text: str) -> str:
+    """Casefolded, apostrophes and dashes unified, spaces collapsed: how labels are compared."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"[’‘`´]", "'", text)
+    text = re.sub(r"[‐‑‒–—―]", "-", text)
+    return " ".join(text.split())
+
+
+def _label(text: str) -> str:
+    return fold(text).rstrip(" :.")
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    heading_kinds: dict[str, str]
+    chrome_exact: frozenset[str]
+    chrome_prefixes: tuple[str, ...]
+    chrome_paragraphs: tuple[str, ...]
+    lead_in_words: frozenset[str]
+    connectives: tuple[str, ...]
+    speech_verbs: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    data = load_yaml("headings.yaml")
+    kinds = {fold(h): kind for kind, headings in data["kinds"].items() for h in headings}
+    chrome = data["chrome"]
+    return _Lexicon(
+        heading_kinds=kinds,
+        chrome_exact=frozenset(fold(x) for x in chrome["exact"]),
+        chrome_prefixes=tuple(fold(x) for x in chrome["prefixes"]),
+        chrome_paragraphs=tuple(fold(x) for x in chrome["paragraphs"]),
+        lead_in_words=frozenset(w for ws in data["lead_in_words"].values() for w in ws),
+        connectives=tuple(fold(x) for xs in data["connectives"].values() for x in xs),
+        speech_verbs=tuple(fold(x) for xs in data["speech_verbs"].values() for x in xs),
+    )
+
+
+def is_chrome(text: str) -> bool:
+    lexicon = _lexicon()
+    label = fold(text)
+    return (
+        label.rstrip(" :") in lexicon.chrome_exact
+        or label.startswith(lexicon.chrome_prefixes)
+        or label.startswith(lexicon.chrome_paragraphs)
+    )
+
+
+def heading_kind(text: str) -> str | None:
+    return _lexicon().heading_kinds.get(_label(text))
+
+
+def _ends_with_punctuation(text: str) -> bool:
+    return text.rstrip().endswith((".", "!", "?", ";", ",", "»", "”", '"', "…"))
+
+
+def is_date_line(text: str) -> bool:
+    """A line that is little more than a date ('4 janvier 2019', 'Published 20 July 2021')."""
+    dates = find_dates(text)
+    return bool(dates) and len(text) - (dates[0].end - dates[0].start) <= 40
+
+
+def _heading_candidate(block: Block) -> bool:
+    text = block.text
+    if block.heading:
+        return True
+    if block.glyph or not text or _ends_with_punctuation(text) or is_date_line(text):
+        return False
+    if not (text[0].isupper() or text[0].isdigit()):
+        return False
+    if len(text) > MAX_HEADING_CHARS or len(text.split()) > MAX_HEADING_WORDS:
+        return False
+    if text.endswith(":"):
+        return _label_heading(text)
+    return True
+
+
+def _label_heading(text: str) -> bool:
+    """'General information:' is a heading, 'Key implications include:' a list lead-in."""
+    if heading_kind(text):
+        return True
+    words = fold(text).rstrip(" :").split()
+    return len(words) <= 6 and not set(words) & _lexicon().lead_in_words
+
+
+def _is_title_candidate(block: Block) -> bool:
+    text = block.text
+    return (not block.glyph and bool(text) and len(text) <= MAX_TITLE_CHARS
+            and not text.endswith((".", ";", ",")) and not is_date_line(text)
+            and (text[0].isupper() or text[0].isdigit() or text[0] in _QUOTE_OPENERS))
+
+
+@dataclass
+class _Builder:
+    """Accumulates sections while the blocks are read."""
+
+    sections: list[Section] = field(default_factory=list)
+    heading: str | None = None
+    kind: str = "lead"
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+
+    def start(self, heading: str | None, kind: str) -> None:
+        self.close()
+        self.heading, self.kind = heading, kind
+
+    def add(self, block: Block, paragraph: Paragraph) -> None:
+        self.blocks.append(block)
+        self.paragraphs.append(paragraph)
+
+    def close(self) -> None:
+        if self.heading is not None or self.paragraphs:
+            language = _section_language(self.heading, self.blocks)
+            self.sections.append(Section(id="", heading=self.heading, kind=self.kind,
+                                         language=language, paragraphs=tuple(self.paragraphs)))
+        self.heading, self.paragraphs, self.blocks = None, [], []
+
+
+def _section_language(heading: str | None, blocks: list[Block]) -> str:
+    sizes: dict[str, int] = {}
+    for block in blocks:
+        if block.language != "und":
+            sizes[block.language] = sizes.get(block.language, 0) + len(block.text)
+    if sizes:
+        return max(sorted(sizes), key=lambda lang: sizes[lang])
+    return detect(" ".join([heading or "", *(b.text for b in blocks)]))[0]
+
+
+def segment(document: Document) -> Document:
+    blocks = [b for b in document.blocks if b.text.strip(" .") or b.glyph]
+    title, start, preamble = _title(blocks)
+    builder = _Builder()
+    if preamble:
+        label = preamble[0].text if len(preamble) == 1 and _heading_candidate(preamble[0]) else None
+        builder.start(label, "boilerplate")
+        for block in preamble[1:] if label else preamble:
+            builder.add(block, Paragraph(block.text))
+        builder.start(None, "lead")
+    _read_body(blocks[start:], builder)
+    builder.close()
+    sections = _with_ids(_mark_lists(builder.sections))
+    return replace(document, title=title, sections=tuple(sections))
+
+
+def _title(blocks: list[Block]) -> tuple[str | None, int, list[Block]]:
+    """The title, the index of the first block after it, and the chrome before it."""
+    candidates: list[int] = []
+    for index, block in enumerate(blocks):
+        if is_chrome(block.text) or (candidates and fold(block.text) == fold(
+                blocks[candidates[-1]].text)):
+            continue
+        if _is_title_candidate(block) and not heading_kind(block.text):
+            candidates.append(index)
+            continue
+        break
+    if not candidates:
+        first = next((i for i, b in enumerate(blocks) if not is_chrome(b.text)), 0)
+        return None, first, blocks[:first]
+    last = candidates[-1]
+    preamble = [b for b in blocks[:last] if fold(b.text) != fold(blocks[last].text)]
+    start = last + 1
+    while start < len(blocks) and fold(blocks[start].text) == fold(blocks[last].text):
+        start += 1
+    return blocks[last].text, start, preamble
+
+
+def _read_body(blocks: list[Block], builder: _Builder) -> None:
+    body_seen = False
+    for index, block in enumerate(blocks):
+        nxt = blocks[index + 1] if index + 1 < len(blocks) else None
+        text = block.text
+        kind = heading_kind(text) if not block.glyph else None
+        if kind and (len(text) <= MAX_HEADING_CHARS) and not _ends_with_punctuation(text):
+            builder.start(text.rstrip(" :"), kind)
+            continue
+        if is_chrome(text):
+            if builder.kind != "boilerplate":
+                builder.start(text.rstrip(" :") if _heading_candidate(block) and nxt and
+                              is_chrome(nxt.text) and not _heading_candidate(nxt) else None,
+                              "boilerplate")
+                if builder.heading:
+                    continue
+            builder.add(block, Paragraph(text))
+            continue
+        if _heading_candidate(block) and _followed_by_text(nxt) and builder.kind != "boilerplate":
+            builder.start(text.rstrip(" :"), "body")
+            continue
+        if body_seen and _is_signature(block, nxt):
+            builder.start(None, "signature")
+            builder.add(block, Paragraph(text))
+            continue
+        if body_seen and builder.kind not in ("attendees", "quote") and _is_attendees(text):
+            builder.start(None, "attendees")
+        elif body_seen and _opens_quote(text):
+            builder.start(None, "quote")
+        elif builder.kind == "signature":
+            builder.start(None, "boilerplate")
+        elif (builder.kind == "quote" and builder.heading is None and not block.glyph
+              and not text.startswith(tuple(_QUOTE_OPENERS))):
+            builder.start(None, "body")
+        builder.add(block, Paragraph(text, is_bullet=block.glyph is not None))
+        body_seen = body_seen or len(text) > 80
+
+
+def _followed_by_text(nxt: Block | None) -> bool:
+    return nxt is not None and (bool(nxt.glyph) or not _heading_candidate(nxt))
+
+
+def _is_signature(block: Block, nxt: Block | None) -> bool:
+    """A place-and-date line closing the text ('Ottawa, le 27 juin 2017')."""
+    return (not block.glyph and is_date_line(block.text)
+            and (nxt is None or len(nxt.text) < 200 or is_chrome(nxt.text)))
+
+
+def _is_attendees(text: str) -> bool:
+    """A paragraph that lists who took part: many people with their offices."""
+    people = load_yaml("people.yaml")
+    heads = {fold(w) for ws in people["role_heads"].values() for w in ws}
+    words = fold(text).replace(",", " ").replace(";", " ").split()
+    roles = sum(1 for w in words if w in heads)
+    return roles >= 5 and text.count(";") + text.count(",") >= 6
+
+
+def _opens_quote(text: str) -> bool:
+    """'X, Commissioner for Y, said: "...' opens an untitled quotation."""
+    head = fold(text[:300])
+    opener = min((head.find(q) for q in "«“\"" if q in head), default=-1)
+    if opener < 10:
+        return False
+    before = head[:opener]
+    return any(verb in before for verb in _lexicon().speech_verbs)
+
+
+def _mark_lists(sections: list[Section]) -> list[Section]:
+    return [replace(s, paragraphs=tuple(_list_items(list(s.paragraphs), s.heading)))
+            for s in sections]
+
+
+def _list_items(paragraphs: list[Paragraph], heading: str | None) -> list[Paragraph]:
+    """Attach each list item to its lead-in, and find the items of implied lists."""
+    result: list[Paragraph] = []
+    lead_in: str | None = heading if heading and heading.endswith(":") else None
+    items: list[Paragraph] = []
+    implied = lead_in is not None  # paragraphs after a lead-in may be the items
+    for paragraph in paragraphs:
+        text = paragraph.text
+        if paragraph.is_bullet and not _is_attribution(paragraph, result):
+            items.append(replace(paragraph, lead_in=lead_in))
+            result.append(items[-1])
+            implied = False
+            continue
+        if implied and lead_in and _item_like(text) and _continues_list(items):
+            items.append(Paragraph(text, is_bullet=True, lead_in=lead_in))
+            result.append(items[-1])
+            continue
+        result.append(replace(paragraph, is_bullet=False))
+        items = []
+        lead_in = text if text.endswith(":") else None
+        implied = lead_in is not None
+    return result
+
+
+def _continues_list(items: list[Paragraph]) -> bool:
+    """Does the list go on? '...;' and '...; and' do; a '.' closes a ';' list."""
+    if not items:
+        return True
+    last = items[-1].text.rstrip()
+    if last.endswith((";", ",")) or re.search(r"[;,]\s*(?:and|et|or|ou),?$", last):
+        return True
+    return last.endswith(".") and all(item.text.rstrip().endswith(".") for item in items)
+
+
+def _item_like(text: str) -> bool:
+    """One sentence, not a quotation, not a new turn of the argument."""
+    if not text or len(text) > MAX_ITEM_CHARS or text[0] in _QUOTE_OPENERS:
+        return False
+    if _SENTENCE_BREAK.search(text.rstrip(" .")):
+        return False
+    head = fold(text)
+    return not any(head.startswith(c + " ") or head.startswith(c + ",")
+                   for c in _lexicon().connectives)
+
+
+def _is_attribution(paragraph: Paragraph, before: list[Paragraph]) -> bool:
+    """'- The Honourable X, Minister of Y' under a quotation is its attribution, not an item."""
+    if not before or not before[-1].text.rstrip().endswith(tuple(_QUOTE_CLOSERS)):
+        return False
+    return "," in paragraph.text and len(paragraph.text) <= 200 and not paragraph.text.endswith(".")
+
+
+def _with_ids(sections: list[Section]) -> list[Section]:
+    """Give sections and their list items ids derived from their own text."""
+    used: set[str] = set()
+    result = []
+    for section in sections:
+        basis = (section.heading or section.kind) + "\n" + section.text[:500]
+        bullets = tuple(Bullet(id=stable_id("b", p.text, used), text=p.text)
+                        for p in section.paragraphs if p.is_bullet)
+        result.append(replace(section, id=stable_id("s", basis, used), bullets=bullets))
+    return result
+
+
+def stable_id(prefix: str, text: str, used: set[str]) -> str:
+    """An id derived from the normalised text, so it survives edits of other items."""
+    digest = hashlib.sha1(fold(text).encode("utf-8")).hexdigest()
+    candidate = f"{prefix}-{digest[:8]}"
+    number = 2
+    while candidate in used:
+        candidate = f"{prefix}-{digest[:8]}-{number}"
+        number += 1
+    used.add(candidate)
+    return candidate

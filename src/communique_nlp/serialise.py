@@ -1,0 +1,97 @@
+"""Stage 8, serialise: the extraction as SPEC.md's schema, in its key order, as YAML or JSON.
+
+Output is deterministic: keys in schema order, lists in document or sorted order, Unicode kept
+as is, no anchors or aliases, no timestamps. Strings that YAML would read back as another
+type ('yes', '2017-06-27', '1.0', 'null') are quoted, so the file round-trips.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+
+from communique_nlp.model import SCHEMA_ID, Document
+
+
+def extraction_dict(document: Document) -> dict[str, Any]:
+    source = document.source
+    language = document.language
+    entities = document.entities
+    source_dict: dict[str, Any] = {"path": source.path, "sha256": source.sha256,
+                                   "format": source.format}
+    if source.format == "pdf":
+        source_dict["pages"] = source.pages
+    else:
+        source_dict["encoding"] = source.encoding
+    return {
+        "schema": SCHEMA_ID,
+        "source": source_dict,
+        "document": {
+            "language": language.language if language else "und",
+            "language_confidence": language.confidence if language else 0.0,
+            "languages": dict(language.shares) if language else {},
+            "kind": document.kind,
+            "title": document.title,
+            "date": entities.date,
+            "place": entities.place,
+            "countries": list(entities.countries),
+            "organizations": list(entities.organizations),
+            "people": [{"name": p.name, "role": p.role} for p in entities.people],
+        },
+        "sections": [
+            {
+                "id": s.id,
+                "heading": s.heading,
+                "kind": s.kind,
+                "language": s.language,
+                "text": s.text,
+                "bullets": [{"id": b.id, "text": b.text, "themes": list(b.themes)}
+                            for b in s.bullets],
+                "themes": list(s.themes),
+            }
+            for s in document.sections
+        ],
+        "commitments": [
+            {"id": c.id, "section": c.section, "text": c.text, "source": c.source,
+             "actor": c.actor, "cue": c.cue, "themes": list(c.themes)}
+            for c in document.commitments
+        ],
+        "themes": [
+            {"id": t.id, "label": t.label, "score": t.score, "mentions": t.mentions,
+             "evidence": [{"text": e.text, "section": e.section} for e in t.evidence]}
+            for t in document.themes
+        ],
+        "warnings": list(document.warnings),
+    }
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe YAML: no aliases, block style, literal blocks for multi-line text."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value and not value.endswith((" ", "\t")) and "\r" not in value \
+        and all(line == line.rstrip() for line in value.split("\n")) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def to_yaml(data: dict[str, Any]) -> str:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                     default_flow_style=False, width=100)
+
+
+def to_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def render(data: dict[str, Any], fmt: str) -> str:
+    """The extraction in ``fmt`` ('yaml' or 'json')."""
+    return to_json(data) if fmt == "json" else to_yaml(data)

@@ -1,0 +1,192 @@
+"""Stage 6, themes: which threat themes the document discusses, with the words that show it.
+
+The taxonomy (``models/themes.yaml``, or the user's file) gives each theme English and French
+terms, 'strong' (one mention shows the concept) or 'weak' (shows it only with a second piece of
+evidence). Terms are matched with spaCy's ``PhraseMatcher`` on token norms (lemmas), longest
+match first. Page chrome, links and contacts are not the document's own text and are not
+searched. Themes are then given to sections, bullets and commitments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from communique_nlp.assets import load_yaml, read_yaml_file
+from communique_nlp.errors import CommuniqueError
+from communique_nlp.model import Commitment, Document, Evidence, Section, ThemeTag
+from communique_nlp.nlp import phrase_matcher, pipeline
+
+if TYPE_CHECKING:
+    from spacy.matcher import PhraseMatcher
+
+SEARCHED_KINDS = ("lead", "body", "quote", "quick_facts", "background", "attendees")
+WEIGHTS = {"strong": 1.0, "weak": 0.5}
+TAG_THRESHOLD = 1.0  # one strong mention, or two weak ones
+MAX_EVIDENCE = 5
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    label: str
+    core: bool
+    terms: dict[str, dict[str, tuple[str, ...]]]  # language -> strength -> terms
+
+
+@dataclass(frozen=True)
+class Mention:
+    theme: str
+    weight: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    themes: tuple[Theme, ...]
+
+    def label(self, theme_id: str) -> str:
+        return next(t.label for t in self.themes if t.id == theme_id)
+
+    def order(self, theme_id: str) -> int:
+        return next(i for i, t in enumerate(self.themes) if t.id == theme_id)
+
+
+@lru_cache(maxsize=4)
+def load_taxonomy(path: Path | None = None) -> Taxonomy:
+    """The default taxonomy, or the user's file of the same shape (``--themes FILE``)."""
+    try:
+        data: Any = read_yaml_file(path) if path else load_yaml("themes.yaml")
+        themes = tuple(
+            Theme(
+                id=str(entry["id"]),
+                label=str(entry.get("label", entry["id"])),
+                core=bool(entry.get("core", True)),
+                terms={
+                    language: {strength: tuple(str(t) for t in (by_strength or {}).get(strength)
+                                               or ())
+                               for strength in WEIGHTS}
+                    for language, by_strength in (entry.get("terms") or {}).items()
+                },
+            )
+            for entry in data["themes"]
+        )
+    except (OSError, KeyError, TypeError, AttributeError) as error:
+        raise CommuniqueError(f"{path or 'themes.yaml'}: not a theme taxonomy ({error})") from error
+    if not themes:
+        raise CommuniqueError(f"{path}: the taxonomy lists no themes")
+    return Taxonomy(themes)
+
+
+@lru_cache(maxsize=8)
+def _matcher(taxonomy: Taxonomy, language: str) -> PhraseMatcher:
+    nlp = pipeline(language)
+    return phrase_matcher(nlp, (
+        (f"{theme.id}|{strength}", term)
+        for theme in taxonomy.themes
+        for strength, terms in theme.terms.get(language, {}).items()
+        for term in terms
+    ))
+
+
+def mentions(text: str, language: str, taxonomy: Taxonomy) -> list[Mention]:
+    """Theme terms in ``text``: longest matches, no overlaps, in order."""
+    from spacy.util import filter_spans
+
+    language = language if language in ("en", "fr") else "en"
+    nlp = pipeline(language)
+    doc = nlp.make_doc(text)
+    spans = filter_spans(_matcher(taxonomy, language)(doc, as_spans=True))
+    result = []
+    for span in spans:
+        theme, strength = span.label_.split("|")
+        result.append(Mention(theme, WEIGHTS[strength], span.text))
+    return result
+
+
+def tag_themes(document: Document, taxonomy: Taxonomy) -> Document:
+    default = document.language.language if document.language else "en"
+
+    def lang(section: Section) -> str:
+        return section.language if section.language in ("en", "fr") else default
+
+    found: dict[str, list[tuple[Mention, str]]] = {}
+    for section in document.sections:
+        if section.kind not in SEARCHED_KINDS:
+            continue
+        texts = [section.heading or "", *(p.text for p in section.paragraphs)]
+        for text in texts:
+            for mention in mentions(text, lang(section), taxonomy):
+                found.setdefault(mention.theme, []).append((mention, section.id))
+    tags = _document_tags(found, taxonomy)
+    tagged = {tag.id for tag in tags}
+
+    def themes_of(text: str, language: str) -> tuple[str, ...]:
+        return _themes_in(mentions(text, language, taxonomy), tagged, taxonomy)
+
+    sections = []
+    for section in document.sections:
+        if section.kind not in SEARCHED_KINDS:
+            sections.append(section)
+            continue
+        bullets = tuple(replace(b, themes=themes_of(b.text, lang(section)))
+                        for b in section.bullets)
+        section_themes = _themes_in(
+            [m for m, where in (x for v in found.values() for x in v) if where == section.id],
+            tagged, taxonomy)
+        sections.append(replace(section, bullets=bullets, themes=section_themes))
+    by_id = {s.id: s for s in sections}
+    core = [tag.id for tag in tags if _is_core(tag.id, taxonomy)]
+    commitments = tuple(
+        _commitment_themes(c, by_id[c.section], themes_of, lang(by_id[c.section]), core)
+        for c in document.commitments
+    )
+    return replace(document, sections=tuple(sections), commitments=commitments, themes=tags)
+
+
+def _is_core(theme_id: str, taxonomy: Taxonomy) -> bool:
+    return next(t.core for t in taxonomy.themes if t.id == theme_id)
+
+
+def _themes_in(found: Iterable[Mention], tagged: set[str], taxonomy: Taxonomy) -> tuple[str, ...]:
+    """Themes shown in a passage: strong terms, or weak ones of a theme the document has."""
+    ids = {m.theme for m in found if m.weight >= TAG_THRESHOLD or m.theme in tagged}
+    return tuple(sorted(ids, key=taxonomy.order))
+
+
+def _commitment_themes(commitment: Commitment, section: Section, themes_of: Any, language: str,
+                       core: list[str]) -> Commitment:
+    """A commitment's own themes; else its list's lead-in, its heading, or the one theme."""
+    themes = themes_of(commitment.text, language)
+    if not themes and commitment.source == "bullet":
+        lead_in = next((p.lead_in for p in section.paragraphs
+                        if p.is_bullet and p.text == commitment.text and p.lead_in), None)
+        themes = themes_of(lead_in, language) if lead_in else ()
+    if not themes and section.heading:
+        themes = themes_of(section.heading, language)
+    if not themes and len(core) == 1:
+        themes = (core[0],)
+    return replace(commitment, themes=themes)
+
+
+def _document_tags(found: dict[str, list[tuple[Mention, str]]],
+                   taxonomy: Taxonomy) -> tuple[ThemeTag, ...]:
+    tags = []
+    for theme in taxonomy.themes:
+        hits = found.get(theme.id, [])
+        weight = sum(m.weight for m, _ in hits)
+        if weight < TAG_THRESHOLD:
+            continue
+        evidence: list[Evidence] = []
+        for mention, section in hits:
+            item = Evidence(text=mention.text, section=section)
+            if item not in evidence:
+                evidence.append(item)
+        tags.append(ThemeTag(
+            id=theme.id, label=theme.label, score=round(1 - 0.5 ** (weight / 2), 2),
+            mentions=len(hits), evidence=tuple(evidence[:MAX_EVIDENCE]),
+        ))
+    return tuple(sorted(tags, key=lambda t: (-t.score, taxonomy.order(t.id))))
