@@ -50,9 +50,30 @@ def full_table(language: str) -> dict[str, str]:
     return {form: (lemma[0] if isinstance(lemma, list) else lemma) for form, lemma in raw.items()}
 
 
+def participles_as_verbs(table: dict[str, str]) -> dict[str, str]:
+    """French masculine singular participles are their own lemma in the table ('engagé'),
+    while 'engagés' and 'engagée' have the verb's: give them the verb's too, so 's'est engagé
+    à' and 'se sont engagés à' meet."""
+    fixed = dict(table)
+    for form, lemma in table.items():
+        if lemma == form:
+            plural = table.get(form + "s", "")
+            if plural.endswith(("er", "ir", "re")) and plural != form + "s":
+                fixed[form] = plural
+    return fixed
+
+
+def with_curly_apostrophes(table: dict[str, str]) -> dict[str, str]:
+    """Web text writes ’ where lexicons write ': both spellings of a form get its lemma."""
+    return {**table, **{f.replace("'", "’"): lemma for f, lemma in table.items() if "'" in f}}
+
+
 def build(language: str) -> dict[str, str]:
     overrides = yaml.safe_load((MODELS / "lemma_overrides.yaml").read_text("utf-8"))[language]
-    table = {**full_table(language), **{str(k): str(v) for k, v in overrides.items()}}
+    table = full_table(language)
+    if language == "fr":
+        table = participles_as_verbs(table)
+    table = with_curly_apostrophes({**table, **{str(k): str(v) for k, v in overrides.items()}})
     words = lexicon_words(language)
     wanted = {table.get(word, word).lower() for word in words}
     subset: dict[str, str] = {}

@@ -46,6 +46,9 @@ class _Cues:
     issuers: frozenset[str]
     third_parties: frozenset[str]
     findings: tuple[str, ...]
+    trailing: frozenset[str]  # adverbs and auxiliaries that end the actor's text but are not it
+    meeting_verbs: frozenset[str]
+    introducers: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,10 @@ def _cues(language: str) -> _Cues:
         issuers=issuers,
         third_parties=frozenset(fold(w) for w in data["third_parties"][language]),
         findings=tuple(fold(f) for f in data["findings"][language]),
+        trailing=frozenset(fold(w) for w in [*data["adverbs"][language],
+                                             *data["auxiliaries"][language]]),
+        meeting_verbs=frozenset(fold(w) for w in data["meeting_verbs"][language]),
+        introducers=frozenset(fold(w) for w in data["introducers"][language]),
     )
 
 
@@ -119,6 +126,12 @@ def _section_commitments(section: Section,
     lead_ins: dict[str, _Found | None] = {}
     paragraphs = section.paragraphs
     for index, paragraph in enumerate(paragraphs):
+        introduces_list = (paragraph.text.rstrip().endswith(":") and index + 1 < len(paragraphs)
+                           and paragraphs[index + 1].is_bullet)
+        if paragraph.is_bullet and introduces_list:
+            continue  # a lead-in, counted through its items
+        if paragraph.language in ("en", "fr"):
+            language = paragraph.language
         if paragraph.is_bullet:
             undertaking = _lead_in_undertaking(paragraph, lead_ins, language)
             if undertaking is None:
@@ -127,8 +140,6 @@ def _section_commitments(section: Section,
             if undertaking is not None:
                 found.append((paragraph.text, "bullet", undertaking))
             continue
-        introduces_list = (paragraph.text.rstrip().endswith(":") and index + 1 < len(paragraphs)
-                           and paragraphs[index + 1].is_bullet)
         sentences = _sentence_undertakings(paragraph.text, language,
                                            skip_last=introduces_list)
         found.extend((text, "sentence", undertaking) for text, undertaking in sentences)
@@ -173,11 +184,14 @@ def _undertaking(sentence: Span, language: str,
         if any(start <= match.start_char < end for start, end in quoted):
             continue
         info = cues.info[match.label_]
-        actor = _actor(sentence, match.start, cues)
-        heads = set(fold(actor or "").replace(",", " ").split())
-        if heads & cues.third_parties and not heads & cues.issuers:
-            continue
-        if info.needs_actor and not heads & cues.issuers:
+        if _purpose_of_meeting(sentence.doc[sentence.start:match.start].text, cues):
+            continue  # 'met in Halifax to review threats and agree on priorities'
+        # a cue that starts with its subject ('nous continuerons') carries it
+        end = match.start + 1 if match[0].norm_ in cues.issuers else match.start
+        subject, actor = _subject(sentence, end, cues)
+        if subject & cues.third_parties and not subject & cues.issuers:
+            continue  # a third party's undertaking ('the internet companies committed to')
+        if info.needs_actor and not _near_subject(sentence, end) & cues.issuers:
             continue
         if info.clause:
             rest = fold(sentence.doc[match.end:sentence.end].text)
@@ -187,25 +201,50 @@ def _undertaking(sentence: Span, language: str,
     return None
 
 
-def _actor(sentence: Span, cue_start: int, cues: _Cues) -> str | None:
-    """The subject before the cue, as written ('We, the G7 Ministers', 'Les ministres')."""
+def _subject(sentence: Span, cue_start: int, cues: _Cues) -> tuple[set[str], str | None]:
+    """Who undertakes: the words of the subject, and the actor as written.
+
+    The subject is the first comma-separated stretch before the cue that names a party, so an
+    opening phrase ('Facing this alarming number of crossings, the Ministers agreed') is
+    skipped and an apposition kept ('We, the G7 Ministers of Interior, reaffirm').
+    """
     prefix = sentence.doc[sentence.start:cue_start].text
     segments = re.split(r"(?<=,)", prefix)
-    for index, segment in enumerate(segments):
-        if set(fold(segment).replace(",", " ").split()) & cues.issuers:
-            actor = "".join(segments[index:])
-            break
-    else:
-        actor = segments[-1] if segments else ""
-    actor = actor.strip(" ,;:")
-    words = actor.split()
-    while words and fold(words[-1]) in ("also", "further", "therefore", "également", "aussi",
-                                        "ensuite", "donc", "today", "aujourd'hui"):
+    parties = cues.issuers | cues.third_parties
+    start = next((i for i, segment in enumerate(segments)
+                  if _words(segment) & parties and not _opening_phrase(segment, cues)),
+                 len(segments) - 1)
+    subject = _words(segments[start]) if segments else set()
+    words = "".join(segments[start:]).strip(" ,;:").split()
+    while words and fold(words[-1]) in cues.trailing:
         words.pop()
     actor = " ".join(words)
     if not actor:
-        return None
-    return actor if len(actor) <= MAX_ACTOR_CHARS else "…" + actor[-MAX_ACTOR_CHARS:]
+        return subject, None
+    return subject, actor if len(actor) <= MAX_ACTOR_CHARS else "…" + actor[-MAX_ACTOR_CHARS:]
+
+
+def _purpose_of_meeting(before: str, cues: _Cues) -> bool:
+    words = fold(before).split()
+    met = next((i for i, w in enumerate(words) if w in cues.meeting_verbs), None)
+    return met is not None and bool(set(words[met:]) & {"to", "pour", "afin"})
+
+
+def _opening_phrase(segment: str, cues: _Cues) -> bool:
+    words = fold(segment).replace("'", "' ").split()
+    return segment.rstrip().endswith(",") and bool(words) and words[0] in cues.introducers
+
+
+def _near_subject(sentence: Span, end: int) -> set[str]:
+    """The words right before a modal ('... have shown that criminal groups will'): its
+    subject, not a party named earlier in the sentence."""
+    clause = re.split(r",|;|\b(?:that|which|who|que|qui|when|where|lorsque|quand)\b",
+                      fold(sentence.doc[sentence.start:end].text))[-1]
+    return set(clause.split()[-6:])
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[\w'’-]+", fold(text)))
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:

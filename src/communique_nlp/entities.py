@@ -19,7 +19,7 @@ from communique_nlp.assets import load_yaml
 from communique_nlp.dates import find_dates
 from communique_nlp.model import Document, Entities, Person, Section
 from communique_nlp.nlp import pipeline
-from communique_nlp.segment import fold
+from communique_nlp.segment import fold, is_date_line
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
@@ -44,14 +44,19 @@ class _Gazetteers:
 @lru_cache(maxsize=None)
 def _gazetteers(language: str) -> _Gazetteers:
     from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
 
     nlp = pipeline(language)
     countries = PhraseMatcher(nlp.vocab, attr="ORTH")
     data = load_yaml("countries.yaml")
     for code, entry in sorted(data["countries"].items()):
         names = [n for key in ("en", "fr", "en_adj", "fr_adj") for n in entry.get(key) or []]
-        names += [p for p in entry.get("prefixes") or []]
-        countries.add(str(code), [nlp.make_doc(str(n)) for n in names])
+        patterns = [nlp.make_doc(str(n)) for n in names]
+        # 'franco' names France only as the first part of a compound: 'franco-britannique'
+        patterns += [Doc(nlp.vocab, words=[str(p), "-"]) for p in entry.get("prefixes") or []]
+        patterns += [Doc(nlp.vocab, words=[str(p).capitalize(), "-"])
+                     for p in entry.get("prefixes") or []]
+        countries.add(str(code), patterns)
     blocked = data.get("not_countries") or []
     if blocked:
         countries.add("-", [nlp.make_doc(str(n)) for n in blocked])
@@ -81,8 +86,10 @@ def find_entities(document: Document) -> Document:
     people: dict[str, Person] = {}
     position = 0
     texts = [(document.title or "", default)] + [
-        (text, s.language if s.language in ("en", "fr") else default)
-        for s in own for text in [s.heading or "", *(p.text for p in s.paragraphs)]
+        (text, language if language in ("en", "fr") else default)
+        for s in own
+        for text, language in [(s.heading or "", s.language),
+                               *((p.text, p.language) for p in s.paragraphs)]
     ]
     for text, language in texts:
         if not text:
@@ -191,6 +198,11 @@ def _date_and_place(sections: tuple[Section, ...]) -> tuple[str | None, str | No
         for index, paragraph in enumerate(lead.paragraphs):
             for mention in find_dates(paragraph.text)[:1]:
                 candidates.append((3, index, mention.iso, None))
+    preamble = sections[0] if sections and sections[0].kind == "boilerplate" else None
+    for index, paragraph in enumerate(preamble.paragraphs if preamble else ()):
+        for mention in find_dates(paragraph.text)[:1]:
+            if is_date_line(paragraph.text):
+                candidates.append((2, index, mention.iso, None))
     for section in sections:
         if section.kind == "signature":
             for paragraph in section.paragraphs:
@@ -230,9 +242,9 @@ def document_kind(document: Document) -> str:
         return "communique"
     if "statement" in title or "déclaration" in title:
         return "statement"
-    words = set(re.findall(r"\w+", _unquoted(opening + " " + _body_text(own)[:3000])))
+    words = re.findall(r"\w+", _unquoted(_body_text(own)[:3000]))
     first_person = {w for ws in cues["first_person"].values() for w in ws}
-    if len(words & first_person) >= 2 and not any(m in opening for m in ("we, the", "nous, les")):
+    if sum(1 for w in words if w in first_person) >= 2:
         return "statement"
     if any(m in everything for m in cues["press_release"]["markers"]):
         return "press_release"

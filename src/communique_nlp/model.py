@@ -66,6 +66,8 @@ class Paragraph:
     text: str
     is_bullet: bool = False
     lead_in: str | None = None
+    glyph: str | None = None
+    language: str = "und"
 
 
 @dataclass(frozen=True)

@@ -80,15 +80,14 @@ def _lines(text: str) -> list[_Line]:
 
 
 def _running_lines(lines: list[_Line]) -> set[str]:
-    """Short lines printed on three or more pages: running headers and footers."""
-    pages = {line.page for line in lines}
-    if len(pages) < 3:
-        return set()
-    on_pages: dict[str, set[int]] = {}
-    for line in lines:
-        if len(line.text) <= 100:
-            on_pages.setdefault(line.text, set()).add(line.page)
-    return {text for text, seen in on_pages.items() if len(seen) >= 3}
+    """Short lines printed three or more times (on three pages when the text has page
+    breaks): running headers and footers. List glyphs alone on a line are not."""
+    paged = len({line.page for line in lines}) >= 3
+    seen: dict[str, set[int]] = {}
+    for number, line in enumerate(lines):
+        if len(line.text) <= 100 and not _BULLET.match(line.text):
+            seen.setdefault(line.text, set()).add(line.page if paged else number)
+    return {text for text, where in seen.items() if len(where) >= 3}
 
 
 def _ends_terminal(text: str) -> bool:

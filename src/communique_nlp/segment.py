@@ -26,6 +26,7 @@ MAX_HEADING_CHARS = 140
 MAX_HEADING_WORDS = 18
 MAX_TITLE_CHARS = 260
 MAX_ITEM_CHARS = 450
+MIN_OPEN_ITEM = 60  # an item without final punctuation shorter than this is a cut-off fragment
 _QUOTE_OPENERS = "«“\"„‘'"
 _QUOTE_CLOSERS = "»”\"’'"
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[«“\"(]?[A-ZÀ-Ý]")
@@ -104,6 +105,8 @@ def _heading_candidate(block: Block) -> bool:
         return False
     if len(text) > MAX_HEADING_CHARS or len(text.split()) > MAX_HEADING_WORDS:
         return False
+    if _is_byline(text):
+        return False
     if text.endswith(":"):
         return _label_heading(text)
     return True
@@ -117,9 +120,33 @@ def _label_heading(text: str) -> bool:
     return len(words) <= 6 and not set(words) & _lexicon().lead_in_words
 
 
+def _is_reference(text: str) -> bool:
+    """A release number or similar code line ('2026EMWS0041-000388')."""
+    return len(text.split()) <= 2 and any(c.isdigit() for c in text)
+
+
+def _is_label(block: Block) -> bool:
+    """A one-word line such as a site's category ('STATEMENTS') or a menu entry."""
+    return not block.glyph and len(block.text.split()) == 1 and not _ends_with_punctuation(
+        block.text)
+
+
+def _is_byline(text: str) -> bool:
+    """'The Honourable X, Minister of Y' or 'Statement by Hon. X, Minister of Y': a signature
+    or byline line, not a heading."""
+    if ", " not in text:
+        return False
+    people = load_yaml("people.yaml")
+    heads = {fold(w) for ws in people["role_heads"].values() for w in ws}
+    after = fold(text.split(", ", 1)[1])
+    return any(after.startswith(h + " ") or after == h or f" {h} " in f" {after} "
+               for h in heads)
+
+
 def _is_title_candidate(block: Block) -> bool:
     text = block.text
     return (not block.glyph and bool(text) and len(text) <= MAX_TITLE_CHARS
+            and len(text.split()) >= 2 and not _is_reference(text) and not _is_byline(text)
             and not text.endswith((".", ";", ",")) and not is_date_line(text)
             and (text[0].isupper() or text[0].isdigit() or text[0] in _QUOTE_OPENERS))
 
@@ -137,6 +164,14 @@ class _Builder:
     def start(self, heading: str | None, kind: str) -> None:
         self.close()
         self.heading, self.kind = heading, kind
+
+    def only_chrome(self) -> bool:
+        """A chrome notice ('Archived content' and its text), not a section the author wrote."""
+        return (self.heading is None or is_chrome(self.heading)) and all(
+            is_chrome(p.text) for p in self.paragraphs)
+
+    def has_lead(self) -> bool:
+        return any(s.kind == "lead" for s in self.sections)
 
     def add(self, block: Block, paragraph: Paragraph) -> None:
         self.blocks.append(block)
@@ -165,7 +200,8 @@ def segment(document: Document) -> Document:
     title, start, preamble = _title(blocks)
     builder = _Builder()
     if preamble:
-        label = preamble[0].text if len(preamble) == 1 and _heading_candidate(preamble[0]) else None
+        single = len(preamble) == 1 and _heading_candidate(preamble[0])
+        label = preamble[0].text if single and not is_chrome(preamble[0].text) else None
         builder.start(label, "boilerplate")
         for block in preamble[1:] if label else preamble:
             builder.add(block, Paragraph(block.text))
@@ -186,6 +222,8 @@ def _title(blocks: list[Block]) -> tuple[str | None, int, list[Block]]:
         if _is_title_candidate(block) and not heading_kind(block.text):
             candidates.append(index)
             continue
+        if is_date_line(block.text) or _is_reference(block.text) or _is_label(block):
+            continue  # a date, reference or one-word label line around the headline
         break
     if not candidates:
         first = next((i for i, b in enumerate(blocks) if not is_chrome(b.text)), 0)
@@ -204,9 +242,16 @@ def _read_body(blocks: list[Block], builder: _Builder) -> None:
         nxt = blocks[index + 1] if index + 1 < len(blocks) else None
         text = block.text
         kind = heading_kind(text) if not block.glyph else None
+        if kind == builder.kind and builder.kind != "body":
+            kind = None  # 'Media Relations' under 'Contacts' is an entry of that section
+        if kind == "boilerplate" and is_chrome(text):
+            kind = None  # a chrome line ('Report a problem on this page'), handled below
         if kind and (len(text) <= MAX_HEADING_CHARS) and not _ends_with_punctuation(text):
             builder.start(text.rstrip(" :"), kind)
             continue
+        if builder.kind == "boilerplate" and builder.only_chrome() and len(text) > 100 \
+                and not block.glyph and not is_chrome(text):
+            builder.start(None, "body" if builder.has_lead() else "lead")
         if is_chrome(text):
             if builder.kind != "boilerplate":
                 builder.start(text.rstrip(" :") if _heading_candidate(block) and nxt and
@@ -216,7 +261,10 @@ def _read_body(blocks: list[Block], builder: _Builder) -> None:
                     continue
             builder.add(block, Paragraph(text))
             continue
-        if _heading_candidate(block) and _followed_by_text(nxt) and builder.kind != "boilerplate":
+        if (builder.kind not in ("boilerplate", "links", "contacts")
+                and (_heading_candidate(block)
+                     or _second_version_title(block, blocks[index + 1:index + 4], builder))
+                and (_followed_by_text(nxt) or text.endswith(":"))):
             builder.start(text.rstrip(" :"), "body")
             continue
         if body_seen and _is_signature(block, nxt):
@@ -232,8 +280,17 @@ def _read_body(blocks: list[Block], builder: _Builder) -> None:
         elif (builder.kind == "quote" and builder.heading is None and not block.glyph
               and not text.startswith(tuple(_QUOTE_OPENERS))):
             builder.start(None, "body")
-        builder.add(block, Paragraph(text, is_bullet=block.glyph is not None))
+        builder.add(block, Paragraph(text, is_bullet=block.glyph is not None, glyph=block.glyph,
+                                     language=block.language))
         body_seen = body_seen or len(text) > 80
+
+
+def _second_version_title(block: Block, following: list[Block], builder: _Builder) -> bool:
+    """In a file holding both language versions, the second version's headline."""
+    before = next((b.language for b in reversed(builder.blocks) if len(b.text) > 80), None)
+    after = next((b.language for b in following if len(b.text) > 80), None)
+    return (_is_title_candidate(block) and before not in (None, "und", after)
+            and after not in (None, "und"))
 
 
 def _followed_by_text(nxt: Block | None) -> bool:
@@ -252,7 +309,7 @@ def _is_attendees(text: str) -> bool:
     heads = {fold(w) for ws in people["role_heads"].values() for w in ws}
     words = fold(text).replace(",", " ").replace(";", " ").split()
     roles = sum(1 for w in words if w in heads)
-    return roles >= 5 and text.count(";") + text.count(",") >= 6
+    return roles >= 5 and text.count(";") >= 3
 
 
 def _opens_quote(text: str) -> bool:
@@ -276,13 +333,20 @@ def _list_items(paragraphs: list[Paragraph], heading: str | None) -> list[Paragr
     lead_in: str | None = heading if heading and heading.endswith(":") else None
     items: list[Paragraph] = []
     implied = lead_in is not None  # paragraphs after a lead-in may be the items
+    parent: tuple[str, str | None] | None = None  # (glyph class, lead-in) of an item with sub-items
     for paragraph in paragraphs:
         text = paragraph.text
         if paragraph.is_bullet and not _is_attribution(paragraph, result):
+            glyph_class = _glyph_class(paragraph.glyph)
+            if parent and glyph_class == parent[0]:  # back to the outer list
+                lead_in, parent = parent[1], None
             items.append(replace(paragraph, lead_in=lead_in))
             result.append(items[-1])
             implied = False
+            if text.endswith(":"):  # '2. Les ministres se sont engagés à :' opens sub-items
+                parent, lead_in, items = (glyph_class, lead_in), text, []
             continue
+        parent = None
         if implied and lead_in and _item_like(text) and _continues_list(items):
             items.append(Paragraph(text, is_bullet=True, lead_in=lead_in))
             result.append(items[-1])
@@ -292,6 +356,16 @@ def _list_items(paragraphs: list[Paragraph], heading: str | None) -> list[Paragr
         lead_in = text if text.endswith(":") else None
         implied = lead_in is not None
     return result
+
+
+def _glyph_class(glyph: str | None) -> str:
+    """'1.', 'a)', '•': numbers, letters and symbols mark different levels of a list."""
+    core = (glyph or "").strip("().")
+    if core.isdigit():
+        return "number"
+    if core.isalpha():
+        return "roman" if set(core) <= set("ivx") and len(core) > 1 else "letter"
+    return "symbol:" + core
 
 
 def _continues_list(items: list[Paragraph]) -> bool:
@@ -310,6 +384,8 @@ def _item_like(text: str) -> bool:
         return False
     if _SENTENCE_BREAK.search(text.rstrip(" .")):
         return False
+    if not _ends_with_punctuation(text) and not text.endswith(":") and len(text) < MIN_OPEN_ITEM:
+        return False  # a fragment cut off by truncation, not an item
     head = fold(text)
     return not any(head.startswith(c + " ") or head.startswith(c + ",")
                    for c in _lexicon().connectives)

@@ -44,7 +44,7 @@ class Mention:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: one loaded taxonomy, cached matchers
 class Taxonomy:
     themes: tuple[Theme, ...]
 
@@ -117,9 +117,11 @@ def tag_themes(document: Document, taxonomy: Taxonomy) -> Document:
     for section in document.sections:
         if section.kind not in SEARCHED_KINDS:
             continue
-        texts = [section.heading or "", *(p.text for p in section.paragraphs)]
-        for text in texts:
-            for mention in mentions(text, lang(section), taxonomy):
+        texts = [(section.heading or "", lang(section)),
+                 *((p.text, p.language if p.language in ("en", "fr") else lang(section))
+                   for p in section.paragraphs)]
+        for text, language in texts:
+            for mention in mentions(text, language, taxonomy):
                 found.setdefault(mention.theme, []).append((mention, section.id))
     tags = _document_tags(found, taxonomy)
     tagged = {tag.id for tag in tags}
@@ -141,7 +143,7 @@ def tag_themes(document: Document, taxonomy: Taxonomy) -> Document:
     by_id = {s.id: s for s in sections}
     core = [tag.id for tag in tags if _is_core(tag.id, taxonomy)]
     commitments = tuple(
-        _commitment_themes(c, by_id[c.section], themes_of, lang(by_id[c.section]), core)
+        _commitment_themes(c, by_id[c.section], taxonomy, lang(by_id[c.section]), tagged, core)
         for c in document.commitments
     )
     return replace(document, sections=tuple(sections), commitments=commitments, themes=tags)
@@ -157,16 +159,24 @@ def _themes_in(found: Iterable[Mention], tagged: set[str], taxonomy: Taxonomy) -
     return tuple(sorted(ids, key=taxonomy.order))
 
 
-def _commitment_themes(commitment: Commitment, section: Section, themes_of: Any, language: str,
-                       core: list[str]) -> Commitment:
-    """A commitment's own themes; else its list's lead-in, its heading, or the one theme."""
-    themes = themes_of(commitment.text, language)
-    if not themes and commitment.source == "bullet":
-        lead_in = next((p.lead_in for p in section.paragraphs
-                        if p.is_bullet and p.text == commitment.text and p.lead_in), None)
-        themes = themes_of(lead_in, language) if lead_in else ()
-    if not themes and section.heading:
-        themes = themes_of(section.heading, language)
+def _commitment_themes(commitment: Commitment, section: Section, taxonomy: Taxonomy,
+                       language: str, tagged: set[str], core: list[str]) -> Commitment:
+    """Themes judged with the section's context.
+
+    The commitment's own strong terms, with the themes of its section heading and (for a list
+    item) of its lead-in; its weak terms only when nothing else shows a theme; failing all
+    that, the document's theme when it has just one core theme.
+    """
+    own = mentions(commitment.text, language, taxonomy)
+    context = [section.heading or ""]
+    if commitment.source == "bullet":
+        context.append(next((p.lead_in or "" for p in section.paragraphs
+                             if p.is_bullet and p.text == commitment.text), ""))
+    found = [m for m in own if m.weight >= TAG_THRESHOLD]
+    found += [m for text in context if text for m in mentions(text, language, taxonomy)]
+    themes = _themes_in(found, tagged, taxonomy)
+    if not themes:
+        themes = _themes_in(own, tagged, taxonomy)
     if not themes and len(core) == 1:
         themes = (core[0],)
     return replace(commitment, themes=themes)

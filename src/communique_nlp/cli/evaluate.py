@@ -1,0 +1,127 @@
+"""`communique eval GOLD_DIR [--pred DIR] [--format text|json] [--errors] [--themes FILE]`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from communique_nlp.cli.common import EXIT_FAILED, EXIT_OK, error_line, fail, stdout_write
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from communique_nlp.evaluate import EvalReport
+
+FORMATS = ("text", "json")
+
+
+def eval_command(
+    gold_dir: Annotated[Path, typer.Argument(help="Folder of NAME.gold.yaml files, each beside "
+                                                  "its document NAME.")],
+    pred: Annotated[Path | None, typer.Option(
+        "--pred", help="Score these extractions (PRED/NAME.yaml or .json, as written by "
+                       "'communique parse -o PRED') instead of parsing the documents.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    errors: Annotated[bool, typer.Option(
+        "--errors", help="Also list, per document, what was missed, spurious or wrong.")] = False,
+    themes: Annotated[Path | None, typer.Option(
+        "--themes", help="A taxonomy file replacing the default, used when parsing.")] = None,
+) -> None:
+    """Score extractions against gold annotations: precision/recall/F1 and accuracy per field.
+
+    Exit code 1 when a document could not be parsed or read (it is scored as empty).
+    """
+    if fmt not in FORMATS:
+        fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if not gold_dir.is_dir():
+        fail(f"{gold_dir}: no such folder")
+    if pred is not None and not pred.is_dir():
+        fail(f"{pred}: no such prediction folder")
+    if themes is not None and not themes.is_file():
+        fail(f"{themes}: no such taxonomy file")
+    from communique_nlp.errors import CommuniqueError
+    from communique_nlp.evaluate import evaluate
+
+    def parse(path: Path) -> Any:
+        from communique_nlp.pipeline import Options
+        from communique_nlp.pipeline import parse as parse_document
+
+        return parse_document(path, Options(themes=themes))
+
+    try:
+        report = evaluate(gold_dir, pred, parse)
+    except CommuniqueError as error:
+        fail(str(error))
+    for name, message in report.errors:
+        error_line(message if name in message else f"{name}: {message}")
+    if fmt == "json":
+        data = report.as_dict()
+        if errors:
+            data.update(report.errors_dict())
+        stdout_write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        from rich.console import Console
+
+        console = Console()
+        _print_tables(console, report)
+        if errors:
+            _print_errors(console, report)
+    raise typer.Exit(EXIT_FAILED if report.errors else EXIT_OK)
+
+
+def _print_tables(console: Console, report: EvalReport) -> None:
+    from rich.table import Table
+
+    from communique_nlp.evaluate import ACCURACY_FIELDS, CORE_THEMES, PRF_FIELDS, Counts
+
+    def prf_table(title: str, rows: list[tuple[str, Counts]]) -> Table:
+        table = Table(title=title, title_justify="left")
+        table.add_column("field")
+        for column in ("P", "R", "F1", "tp", "fp", "fn"):
+            table.add_column(column, justify="right")
+        for name, counts in rows:
+            table.add_row(name, f"{counts.p:.3f}", f"{counts.r:.3f}", f"{counts.f1:.3f}",
+                          str(counts.tp), str(counts.fp), str(counts.fn))
+        return table
+
+    console.print(f"{report.docs} documents scored")
+    console.print(prf_table("Precision / recall / F1",
+                            [(name, report.counts(name)) for name in PRF_FIELDS]))
+    accuracy = Table(title="Accuracy", title_justify="left")
+    accuracy.add_column("field")
+    accuracy.add_column("acc", justify="right")
+    accuracy.add_column("n", justify="right")
+    for name in ACCURACY_FIELDS:
+        figures = report.accuracy(name)
+        accuracy.add_row(name, f"{figures.acc:.3f}", str(figures.n))
+    console.print(accuracy)
+    console.print(prf_table("Per theme", [(t, report.theme(t)) for t in CORE_THEMES]))
+
+
+def _print_errors(console: Console, report: EvalReport) -> None:
+    from rich.markup import escape
+
+    for document in report.documents:
+        if not document.has_errors():
+            continue
+        console.print(f"\n[bold]{escape(document.name)}[/bold]")
+        if document.error:
+            console.print(f"  prediction failed: {escape(document.error)}")
+        for key, (gold, predicted) in document.wrong.items():
+            console.print(f"  wrong {key}: gold {escape(repr(gold))}, "
+                          f"predicted {escape(repr(predicted))}")
+        for heading, gold_kind, pred_kind in document.wrong_kinds:
+            console.print(f"  wrong section kind: {escape(repr(heading))}: gold {gold_kind}, "
+                          f"predicted {pred_kind}")
+        for key, items in document.missed.items():
+            for item in items:
+                console.print(f"  missed {key}: {escape(item)}", soft_wrap=True)
+        for key, items in document.spurious.items():
+            for item in items:
+                console.print(f"  spurious {key}: {escape(item)}", soft_wrap=True)
+    for name, message in report.errors:
+        if not any(d.name == name for d in report.documents):
+            console.print(f"\n[bold]{escape(name)}[/bold]\n  not scored: {escape(message)}")
