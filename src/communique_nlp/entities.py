@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from communique_nlp.assets import load_yaml
 from communique_nlp.dates import find_dates
 from communique_nlp.model import Document, Entities, Person, Section
-from communique_nlp.nlp import pipeline
+from communique_nlp.nlp import phrase_matcher, pipeline
 from communique_nlp.segment import fold, is_date_line
 
 if TYPE_CHECKING:
@@ -43,30 +43,26 @@ class _Gazetteers:
 
 @lru_cache(maxsize=None)
 def _gazetteers(language: str) -> _Gazetteers:
-    from spacy.matcher import PhraseMatcher
     from spacy.tokens import Doc
 
     nlp = pipeline(language)
-    countries = PhraseMatcher(nlp.vocab, attr="ORTH")
     data = load_yaml("countries.yaml")
+    names = [(str(code), str(name)) for code, entry in sorted(data["countries"].items())
+             for key in ("en", "fr", "en_adj", "fr_adj") for name in entry.get(key) or []]
+    names += [("-", str(name)) for name in data.get("not_countries") or []]
+    countries = phrase_matcher(nlp, names, attr="ORTH")
+    # 'franco' names France only as the first part of a compound: 'franco-britannique'
     for code, entry in sorted(data["countries"].items()):
-        names = [n for key in ("en", "fr", "en_adj", "fr_adj") for n in entry.get(key) or []]
-        patterns = [nlp.make_doc(str(n)) for n in names]
-        # 'franco' names France only as the first part of a compound: 'franco-britannique'
-        patterns += [Doc(nlp.vocab, words=[str(p), "-"]) for p in entry.get("prefixes") or []]
-        patterns += [Doc(nlp.vocab, words=[str(p).capitalize(), "-"])
-                     for p in entry.get("prefixes") or []]
-        countries.add(str(code), patterns)
-    blocked = data.get("not_countries") or []
-    if blocked:
-        countries.add("-", [nlp.make_doc(str(n)) for n in blocked])
-    organizations = PhraseMatcher(nlp.vocab, attr="ORTH")
-    organizations_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-    for entry in load_yaml("organizations.yaml")["organizations"]:
-        for alias in [entry["name"], *(entry.get("aliases") or [])]:
-            alias = str(alias)
-            target = organizations if alias.isupper() or len(alias) <= 4 else organizations_lower
-            target.add(str(entry["name"]), [nlp.make_doc(alias)])
+        for prefix in entry.get("prefixes") or []:
+            countries.add(str(code), [Doc(nlp.vocab, words=[form, "-"])
+                                      for form in (str(prefix), str(prefix).capitalize())])
+    aliases = [(str(entry["name"]), str(alias)) for entry in
+               load_yaml("organizations.yaml")["organizations"]
+               for alias in [entry["name"], *(entry.get("aliases") or [])]]
+    exact = [(name, alias) for name, alias in aliases if alias.isupper() or len(alias) <= 4]
+    organizations = phrase_matcher(nlp, exact, attr="ORTH")
+    organizations_lower = phrase_matcher(
+        nlp, [pair for pair in aliases if pair not in set(exact)], attr="LOWER")
     people = load_yaml("people.yaml")
     return _Gazetteers(
         countries=countries,
@@ -138,7 +134,7 @@ def _organizations(text: str, language: str) -> list[str]:
 def _people(text: str, language: str) -> list[Person]:
     gazetteers = _gazetteers(language)
     found: list[Person] = []
-    honorific = "|".join(re.escape(h) for h in gazetteers.honorifics)
+    honorific = "|".join(re.escape(h).replace("'", "['’]") for h in gazetteers.honorifics)
     pattern = re.compile(rf"(?<!\w)(?:{honorific})\s+(?P<name>{_NAME})(?P<rest>,\s+[^,;.«»“”]+)?")
     for match in pattern.finditer(text):
         found.append(Person(_clean_name(match["name"]), _role(match["rest"], gazetteers)))
@@ -146,6 +142,8 @@ def _people(text: str, language: str) -> list[Person]:
                             rf"{_NAME_WORD})?),\s+(?P<rest>[^,;.«»“”]+)")
     for match in apposition.finditer(text):
         role = _role(", " + match["rest"], gazetteers)
+        if _organizations(match["name"], language) or _countries(match["name"], language):
+            continue  # 'Bali Process, co-chaired by Australia' names no person
         if role and not any(match["name"].endswith(p.name) for p in found):
             found.append(Person(_clean_name(match["name"]), role))
     return [p for p in found if len(p.name.split()) >= 2 or p.role]
@@ -163,10 +161,12 @@ def _role(rest: str | None, gazetteers: _Gazetteers) -> str | None:
     if not rest:
         return None
     role = rest.lstrip(", ").strip()
+    if re.match(r"(?i)(?:and|et|who|qui)\b", role):
+        return None  # 'Ralph Goodale, et la ministre de la Justice': the next person's office
     role = re.split(r"\s+(?:said|a déclaré|and|et|who|qui|added|stated)\b", role)[0].strip()
-    words = fold(role).split()
-    head = " ".join(words[:4])
-    if any(head.startswith(r) or f" {r}" in f" {head}" for r in gazetteers.role_heads):
+    words = re.findall(r"[\w-]+", fold(role))[:4]
+    head = " " + " ".join(words) + " "
+    if any(f" {r} " in head for r in gazetteers.role_heads):
         return role[:120]
     return None
 
@@ -191,10 +191,12 @@ def _date_and_place(sections: tuple[Section, ...]) -> tuple[str | None, str | No
         for index, paragraph in enumerate(lead.paragraphs[:4]):
             for mention in find_dates(paragraph.text)[:1]:
                 before = paragraph.text[:mention.start]
-                if mention.start <= 80 and index <= 2:
+                place = _place(before)
+                dateline = place is not None or not before.strip(" -–—(") or is_date_line(
+                    paragraph.text)
+                if mention.start <= 80 and index <= 2 and dateline:
                     published = fold(before).strip().startswith(_PUBLISHED)
-                    rank = 2 if published else 0
-                    candidates.append((rank, index, mention.iso, _place(before)))
+                    candidates.append((2 if published else 0, index, mention.iso, place))
         for index, paragraph in enumerate(lead.paragraphs):
             for mention in find_dates(paragraph.text)[:1]:
                 candidates.append((3, index, mention.iso, None))
@@ -215,15 +217,24 @@ def _date_and_place(sections: tuple[Section, ...]) -> tuple[str | None, str | No
 
 
 def _place(before: str) -> str | None:
-    """'OTTAWA, ON, le ' -> 'Ottawa'; 'Council of Europe Strasbourg ' -> 'Strasbourg'."""
+    """'OTTAWA, ON, le ' -> 'Ottawa'; 'Council of Europe Strasbourg ' -> 'Strasbourg'.
+
+    Only a run of capitalised words is a place: 'we met in Ottawa on' is a sentence.
+    """
     text = re.sub(r"^\s*\([^)]*\)\s*", "", before).strip(" ,—–-")
     text = re.sub(r"(?i)[,\s]+(?:le|du|the|on)$", "", text).strip(" ,")
     if not text or len(text) > 60 or fold(text).startswith(_PUBLISHED):
         return None
-    first = text.split(",")[0].strip() if "," in text else text.split()[-1]
-    if not first or not first[0].isupper() or len(first.split()) > 3:
+    head = text.split(",")[0].strip()
+    words = head.split()
+    if not words or len(words) > 5 or not all(w[:1].isupper() or w in _PARTICLES
+                                                for w in words):
         return None
-    return first.title() if first.isupper() else first
+    place = head if "," in text else words[-1]
+    return place.title() if place.isupper() else place
+
+
+_PARTICLES = {"of", "de", "du", "la", "le", "the", "and", "et", "-"}
 
 
 def document_kind(document: Document) -> str:

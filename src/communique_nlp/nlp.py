@@ -45,7 +45,18 @@ def pipeline(language: str) -> Language:
 def _english() -> Language:
     import spacy
 
-    return spacy.blank("en")
+    nlp = spacy.blank("en")
+    # French names in English text ('talks with l'Australie') split as they do in French
+    nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(
+        [*nlp.Defaults.prefixes, _elision_prefix()]).search
+    return nlp
+
+
+def _elision_prefix() -> str:
+    from spacy.lang.char_classes import ALPHA
+
+    elisions = "|".join(ELISION_PREFIXES.split())
+    return rf"(?i:(?:{elisions})['’])(?=[{ALPHA}])"
 
 
 def _french() -> Language:
@@ -54,8 +65,7 @@ def _french() -> Language:
     from spacy.lang.tokenizer_exceptions import BASE_EXCEPTIONS
     from spacy.language import BaseDefaults, Language
 
-    elisions = "|".join(ELISION_PREFIXES.split())
-    elision_prefix = rf"(?i:(?:{elisions})['’])(?=[{ALPHA}])"
+    elision_prefix = _elision_prefix()
 
     class FrenchLiteDefaults(BaseDefaults):
         tokenizer_exceptions = BASE_EXCEPTIONS
@@ -87,6 +97,9 @@ def _install_lemma_norms(nlp: Language, language: str) -> None:
     lookups = Lookups()
     lookups.add_table("lexeme_norm", table)
     nlp.vocab.lookups = lookups
+    for lexeme in nlp.vocab:  # words the tokenizer's exceptions already created
+        if lexeme.orth_ in table:
+            lexeme.norm_ = table[lexeme.orth_]
 
 
 def norms(nlp: Language, text: str) -> tuple[str, ...]:
@@ -94,14 +107,28 @@ def norms(nlp: Language, text: str) -> tuple[str, ...]:
     return tuple(token.norm_ for token in nlp.make_doc(text))
 
 
-def phrase_matcher(nlp: Language, phrases: Iterable[tuple[str, str]]) -> PhraseMatcher:
-    """A matcher on token norms for ``(label, phrase)`` pairs."""
+def pattern(nlp: Language, phrase: str) -> Doc:
+    """``phrase`` tokenised as documents are. A plain word skips the tokenizer: building the
+    gazetteers' thousands of patterns is then a small part of start-up."""
+    from spacy.tokens import Doc
+
+    if phrase.isalpha() and phrase.lower() not in _SPLIT_WORDS:
+        return Doc(nlp.vocab, words=[phrase])
+    return nlp.make_doc(phrase)
+
+
+_SPLIT_WORDS = {"cannot", "gonna", "gotta", "wanna"}  # English words the tokenizer splits
+
+
+def phrase_matcher(nlp: Language, phrases: Iterable[tuple[str, str]],
+                   attr: str = "NORM") -> PhraseMatcher:
+    """A matcher on token norms (or ``attr``) for ``(label, phrase)`` pairs."""
     from spacy.matcher import PhraseMatcher
 
-    matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+    matcher = PhraseMatcher(nlp.vocab, attr=attr)
     by_label: dict[str, list[Doc]] = {}
     for label, phrase in phrases:
-        by_label.setdefault(label, []).append(nlp.make_doc(phrase))
+        by_label.setdefault(label, []).append(pattern(nlp, phrase))
     for label, docs in sorted(by_label.items()):
         matcher.add(label, docs)
     return matcher

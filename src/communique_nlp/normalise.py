@@ -50,7 +50,7 @@ class _Line:
 def normalise(document: Document) -> Document:
     """Split the document's text into blocks: paragraphs and list items, reflowed."""
     lines = _lines(clean_text(document.text))
-    markdown = document.source.format in ("md", "html")
+    markdown = document.source.format in ("md", "html", "pdf")
     return replace(document, blocks=tuple(_blocks(lines, markdown=markdown)))
 
 
@@ -104,7 +104,10 @@ class _Shape:
     def __init__(self, lines: list[_Line]) -> None:
         lengths = sorted(len(line.text) for line in lines)
         self.width = lengths[int(len(lengths) * 0.9)] if lengths else 0
-        self.wrapped = len(lines) >= 5 and 40 <= self.width <= 130
+        open_ended = sum(1 for line in lines[:-1] if not _ends_terminal(line.text))
+        # hard-wrapped text breaks most lines inside a sentence; web copy ends them with one
+        self.wrapped = (len(lines) >= 5 and 40 <= self.width <= 130
+                        and open_ended >= 0.4 * (len(lines) - 1))
         breaks = sum(
             1
             for prev, nxt in zip(lines, lines[1:], strict=False)

@@ -29,19 +29,26 @@ class Options:
 
 
 def parse(source: str | Path | bytes, options: Options | None = None) -> Extraction:
-    """Parse a document: a path (``str`` or ``Path``), raw bytes, or the text itself.
+    """Parse a document: a path (``Path``, or a ``str`` naming a file; '-' is stdin), raw
+    bytes, or the text itself.
 
-    A ``str`` with a line break, or that is not an existing file's name and is long, is taken as
-    the text; otherwise as a path.
+    A ``str`` is text when it is not an existing file and reads as prose (it has a line break,
+    or spaces and no path separator); otherwise it is a path.
     """
     options = options or Options()
     if isinstance(source, bytes):
         document = ingest_bytes(source, max_bytes=options.max_bytes)
-    elif isinstance(source, Path) or ("\n" not in source and len(source) < 1024):
+    elif isinstance(source, Path) or _names_a_file(source):
         document = ingest_path(source, max_bytes=options.max_bytes)
     else:
         document = ingest_text(source)
     return Extraction(run(document, options))
+
+
+def _names_a_file(source: str) -> bool:
+    if source == "-" or "\n" not in source and len(source) < 1024 and Path(source).exists():
+        return True
+    return "\n" not in source and len(source.split()) < 4  # prose has words, a path few
 
 
 def run(document: Document, options: Options) -> Document:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import typer
 
-from communique_nlp.cli.evaluate import eval_command
 from communique_nlp.cli.batch import batch_command
+from communique_nlp.cli.diff import diff_command
+from communique_nlp.cli.evaluate import eval_command
 from communique_nlp.cli.parse import parse_command
 from communique_nlp.cli.reference import schema_command, themes_command
 
@@ -22,6 +23,7 @@ app = typer.Typer(
 )
 app.command("parse")(parse_command)
 app.command("batch")(batch_command)
+app.command("diff")(diff_command)
 app.command("themes")(themes_command)
 app.command("schema")(schema_command)
 app.command("eval")(eval_command)

@@ -26,8 +26,10 @@ def themes_command(
     except CommuniqueError as error:
         fail(str(error))
     table = Table(title="Themes")
-    for column in ("id", "label", "core", "en terms", "fr terms"):
-        table.add_column(column)
+    table.add_column("id", no_wrap=True)
+    table.add_column("label")
+    for column in ("core", "en terms", "fr terms"):
+        table.add_column(column, justify="right")
     for theme in taxonomy.themes:
         sizes = [str(sum(len(t) for t in theme.terms.get(lang, {}).values()))
                  for lang in ("en", "fr")]

@@ -1,0 +1,134 @@
+"""Segment: title, lead, headed sections and their kinds, chrome, list items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from communique_nlp import parse
+
+
+def sections(text: str) -> list[dict[str, Any]]:
+    return list(parse(text).as_dict()["sections"])
+
+
+def test_title_lead_and_known_headings_in_french() -> None:
+    text = (
+        "Le ministre annonce une nouvelle stratégie contre la cybercriminalité\n\n"
+        "OTTAWA, le 12 mars 2026 /CNW/ - Le ministre de la Sécurité publique a annoncé "
+        "aujourd'hui une stratégie nationale de lutte contre les rançongiciels.\n\n"
+        "Citation\n\n"
+        "« Nous allons protéger nos hôpitaux. »\n\n"
+        "- L'honorable Jeanne Roy, ministre de la Sécurité publique\n\n"
+        "Faits en bref\n\n"
+        "Les signalements de cyberincidents ont doublé en deux ans.\n\n"
+        "Liens connexes\n\n"
+        "Stratégie nationale de cybersécurité\n\n"
+        "Personnes-ressources\n\n"
+        "Relations avec les médias, 613-555-0100\n"
+    )
+    extraction = parse(text).as_dict()
+    assert extraction["document"]["title"] == (
+        "Le ministre annonce une nouvelle stratégie contre la cybercriminalité")
+    got = [(s["heading"], s["kind"]) for s in extraction["sections"]]
+    assert got == [(None, "lead"), ("Citation", "quote"), ("Faits en bref", "quick_facts"),
+                   ("Liens connexes", "links"), ("Personnes-ressources", "contacts")]
+    quote = extraction["sections"][1]
+    assert quote["bullets"] == []  # the '- L'honorable ...' line attributes the quote
+    assert "L'honorable Jeanne Roy" in quote["text"]
+
+
+def test_unknown_headings_are_body_sections() -> None:
+    text = (
+        "Joint statement of the Interior Ministers\n\n"
+        "We met in Rome on 14 May 2026 to discuss common threats to our societies.\n\n"
+        "Countering ransomware\n\n"
+        "Ransomware attacks on hospitals have increased sharply across our countries.\n\n"
+        "Migrant smuggling\n\n"
+        "Smuggling networks exploit vulnerable people on dangerous sea routes every year.\n"
+    )
+    got = [(s["heading"], s["kind"]) for s in sections(text)]
+    assert got == [(None, "lead"), ("Countering ransomware", "body"),
+                   ("Migrant smuggling", "body")]
+
+
+def test_page_chrome_goes_to_boilerplate_never_to_the_body() -> None:
+    text = (
+        "Skip to main content\nMenu\nShare this page\n"
+        "Statement on lawful access to encrypted content\n"
+        "Published: 2026-04-09\n"
+        "The Government supports strong encryption and lawful access for investigators who "
+        "hold a warrant, and will work with industry on solutions.\n"
+        "Date modified: 2026-04-10\n"
+        "Report a problem on this page\n"
+    )
+    found = sections(text)
+    kinds = [s["kind"] for s in found]
+    assert kinds[0] == "boilerplate" and kinds[-1] == "boilerplate"
+    body = [s for s in found if s["kind"] == "lead"]
+    assert len(body) == 1
+    assert "Skip to main content" not in body[0]["text"]
+    assert "Date modified" not in body[0]["text"]
+
+
+def test_implied_list_after_a_colon_ends_with_the_full_stop() -> None:
+    text = (
+        "Canada achieved a number of significant goals at the meeting, including:\n\n"
+        "continuing work with partners on countering foreign interference;\n\n"
+        "leading a discussion on violent extremism in the Five Eyes countries;\n\n"
+        "addressing irregular migration by promoting regular pathways.\n\n"
+        "In addition to these discussions, the Minister met his counterparts bilaterally.\n"
+    )
+    lead = sections(text)[0]
+    assert [b["text"] for b in lead["bullets"]] == [
+        "continuing work with partners on countering foreign interference;",
+        "leading a discussion on violent extremism in the Five Eyes countries;",
+        "addressing irregular migration by promoting regular pathways.",
+    ]
+    assert "In addition to these discussions" in lead["text"]
+
+
+def test_list_of_full_stop_items_stops_at_a_new_turn_of_the_argument() -> None:
+    text = (
+        "Les résultats de la réunion des ministres comprennent :\n\n"
+        "La publication d'un communiqué de la réunion des ministres.\n\n"
+        "L'élaboration d'un cadre d'intervention pour contrer la répression transnationale.\n\n"
+        "En plus de ces discussions, le ministre a rencontré ses homologues.\n"
+    )
+    lead = sections(text)[0]
+    assert len(lead["bullets"]) == 2
+
+
+def test_label_heading_with_colon_versus_list_lead_in() -> None:
+    text = (
+        "The young person was charged with the following offences:\n"
+        "- Facilitation of a terrorist activity;\n"
+        "- Instructing a person to carry out a terrorist activity.\n"
+        "General information:\n"
+        "- The RCMP is seeing a concerning trend of violent extremism online.\n"
+    )
+    got = [(s["heading"], s["kind"]) for s in sections(text)]
+    assert got == [(None, "lead"), ("General information", "background")]
+
+
+def test_signature_and_attendees_are_their_own_sections() -> None:
+    text = (
+        "Communiqué conjoint\n\n"
+        "Nous, les ministres, nous sommes réunis à Ottawa pour discuter des défis communs de "
+        "sécurité nationale et de la coopération entre nos services.\n\n"
+        "Les homologues présents comprennent George Brandis, procureur général de l'Australie; "
+        "Peter Dutton, ministre de l'Immigration; Amber Rudd, ministre de l'Intérieur; "
+        "John Kelly, secrétaire à la Sécurité intérieure; Jeff Sessions, procureur général.\n\n"
+        "Ottawa, le 27 juin 2017\n"
+    )
+    kinds = [s["kind"] for s in sections(text)]
+    assert kinds == ["lead", "attendees", "signature"]
+
+
+def test_ids_are_stable_when_other_items_change() -> None:
+    base = ("Statement\n\nMinisters agreed to share information on smuggling networks.\n\n"
+            "Cyber threats\n\nRansomware remains the most disruptive threat to hospitals.\n")
+    edited = base.replace("smuggling networks", "migrant smuggling networks")
+    first = {s["heading"]: s["id"] for s in sections(base)}
+    second = {s["heading"]: s["id"] for s in sections(edited)}
+    assert first["Cyber threats"] == second["Cyber threats"]
+    assert first[None] != second[None]
