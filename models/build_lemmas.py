@@ -46,7 +46,8 @@ def full_table(language: str) -> dict[str, str]:
     import spacy_lookups_data
 
     path = Path(spacy_lookups_data.__file__).parent / "data" / f"{language}_lemma_lookup.json.gz"
-    raw = json.loads(gzip.open(path).read())
+    with gzip.open(path) as packed:
+        raw = json.loads(packed.read())
     return {form: (lemma[0] if isinstance(lemma, list) else lemma) for form, lemma in raw.items()}
 
 

@@ -51,7 +51,7 @@ def test_pdf_text_is_rejoined_across_blank_lines_and_page_numbers() -> None:
 
 def test_heading_wrapped_over_two_lines_is_joined() -> None:
     text = (
-        "Les ministres ont discuté longuement des outils de partage de l'information entre pays.\n\n"
+        "Les ministres ont discuté longuement des outils de partage de l'information.\n\n"
         "La coopération en matière de sécurité sur la gestion des \n"
         "frontières et la traite de personnes \n\n"
         "La rencontre commune a permis de discuter des outils disponibles pour le partage de \n\n"

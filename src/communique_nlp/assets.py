@@ -7,7 +7,7 @@ wheel carries the same folder inside the package.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ def model_path(*parts: str) -> Path:
     return models_dir().joinpath(*parts)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_yaml(name: str) -> Any:
     """A YAML asset by file name, parsed once (safe loader, C implementation when present)."""
     return read_yaml_file(model_path(name))
@@ -37,4 +37,4 @@ def load_yaml(name: str) -> Any:
 def read_yaml_file(path: Path) -> Any:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with path.open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader
+        return yaml.load(handle, Loader=loader)

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from communique_nlp.assets import load_yaml
 from communique_nlp.model import Commitment, Document, Paragraph, Section
-from communique_nlp.nlp import norms, pipeline
+from communique_nlp.nlp import norms, pipeline, tokens
 from communique_nlp.segment import fold, stable_id
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class _Found:
     cue: str
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cues(language: str) -> _Cues:
     from spacy.matcher import Matcher
 
@@ -135,8 +135,8 @@ def _section_commitments(section: Section,
         if paragraph.is_bullet:
             undertaking = _lead_in_undertaking(paragraph, lead_ins, language)
             if undertaking is None:
-                undertaking = next(iter(_sentence_undertakings(paragraph.text, language)), None)
-                undertaking = undertaking[1] if undertaking else None
+                own = _sentence_undertakings(paragraph.text, language)
+                undertaking = own[0][1] if own else None
             if undertaking is not None:
                 found.append((paragraph.text, "bullet", undertaking))
             continue
@@ -152,7 +152,7 @@ def _lead_in_undertaking(item: Paragraph, cache: dict[str, _Found | None],
     if not item.lead_in:
         return None
     if item.lead_in not in cache:
-        doc = pipeline(language)(item.lead_in)
+        doc = tokens(language, item.lead_in)
         last = list(doc.sents)[-1]
         cache[item.lead_in] = _undertaking(last, language, _quoted_spans(item.lead_in))
     return cache[item.lead_in]
@@ -160,7 +160,7 @@ def _lead_in_undertaking(item: Paragraph, cache: dict[str, _Found | None],
 
 def _sentence_undertakings(text: str, language: str,
                            skip_last: bool = False) -> list[tuple[str, _Found]]:
-    doc = pipeline(language)(text)
+    doc = tokens(language, text)
     quoted = _quoted_spans(text)
     sentences = list(doc.sents)
     if skip_last:

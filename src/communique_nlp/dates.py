@@ -42,9 +42,9 @@ def find_dates(text: str) -> list[DateMention]:
     for match in pattern.finditer(text):
         groups = match.groupdict()
         if groups["y1"]:
-            parts = (groups["y1"], months[groups["m1"].lower()], groups["d1"])
+            parts = (groups["y1"], str(months[groups["m1"].lower()]), groups["d1"])
         elif groups["y2"]:
-            parts = (groups["y2"], months[groups["m2"].lower()], groups["d2"])
+            parts = (groups["y2"], str(months[groups["m2"].lower()]), groups["d2"])
         elif groups["y3"]:
             parts = (groups["y3"], groups["m3"], groups["d3"])
         else:

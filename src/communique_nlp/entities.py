@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING
 
 from communique_nlp.assets import load_yaml
 from communique_nlp.dates import find_dates
 from communique_nlp.model import Document, Entities, Person, Section
-from communique_nlp.nlp import phrase_matcher, pipeline
+from communique_nlp.nlp import phrase_matcher, pipeline, tokens
 from communique_nlp.segment import fold, is_date_line
 
 if TYPE_CHECKING:
@@ -28,6 +28,8 @@ OWN_TEXT_KINDS = ("lead", "body", "quote", "quick_facts", "background", "attende
 _UPPER = "A-ZÀ-ÖØ-ÞŠŽČĆĐŁŒ"
 _NAME_WORD = rf"[{_UPPER}][\w'’\-]*"
 _NAME = rf"{_NAME_WORD}(?:\s+(?:de |van |von |da |del |bin |le |la )?{_NAME_WORD}){{0,3}}"
+_APPOSITION = re.compile(rf"(?<![\w'’])(?P<name>{_NAME_WORD}\s+{_NAME_WORD}(?:\s+"
+                         rf"{_NAME_WORD})?),\s+(?P<rest>[^,;.«»“”]+)")
 _PUBLISHED = ("published", "publié", "posted", "updated", "mis à jour", "date modified",
               "date de modification", "modifié")
 
@@ -37,11 +39,11 @@ class _Gazetteers:
     countries: PhraseMatcher
     organizations: PhraseMatcher
     organizations_lower: PhraseMatcher
-    honorifics: tuple[str, ...]
+    honorific_name: re.Pattern[str]  # 'L'honorable Gary Anandasangaree, ministre de ...'
     role_heads: tuple[str, ...]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _gazetteers(language: str) -> _Gazetteers:
     from spacy.tokens import Doc
 
@@ -68,10 +70,15 @@ def _gazetteers(language: str) -> _Gazetteers:
         countries=countries,
         organizations=organizations,
         organizations_lower=organizations_lower,
-        honorifics=tuple(sorted({h for hs in people["honorifics"].values() for h in hs},
-                                key=len, reverse=True)),
+        honorific_name=_honorific_pattern(people["honorifics"]),
         role_heads=tuple({fold(r) for rs in people["role_heads"].values() for r in rs}),
     )
+
+
+def _honorific_pattern(honorifics: dict[str, list[str]]) -> re.Pattern[str]:
+    ordered = sorted({h for hs in honorifics.values() for h in hs}, key=len, reverse=True)
+    alternatives = "|".join(re.escape(h).replace("'", "['’]") for h in ordered)
+    return re.compile(rf"(?<!\w)(?:{alternatives})\s+(?P<name>{_NAME})(?P<rest>,\s+[^,;.«»“”]+)?")
 
 
 def find_entities(document: Document) -> Document:
@@ -115,8 +122,7 @@ def find_entities(document: Document) -> Document:
 def _countries(text: str, language: str) -> list[str]:
     from spacy.util import filter_spans
 
-    nlp = pipeline(language)
-    doc = nlp.make_doc(text)
+    doc = tokens(language, text)
     spans = filter_spans(_gazetteers(language).countries(doc, as_spans=True))
     return [span.label_ for span in spans if span.label_ != "-"]
 
@@ -125,7 +131,7 @@ def _organizations(text: str, language: str) -> list[str]:
     from spacy.util import filter_spans
 
     gazetteers = _gazetteers(language)
-    doc = pipeline(language).make_doc(text)
+    doc = tokens(language, text)
     spans = [*gazetteers.organizations(doc, as_spans=True),
              *gazetteers.organizations_lower(doc, as_spans=True)]
     return [span.label_ for span in filter_spans(spans)]
@@ -134,13 +140,9 @@ def _organizations(text: str, language: str) -> list[str]:
 def _people(text: str, language: str) -> list[Person]:
     gazetteers = _gazetteers(language)
     found: list[Person] = []
-    honorific = "|".join(re.escape(h).replace("'", "['’]") for h in gazetteers.honorifics)
-    pattern = re.compile(rf"(?<!\w)(?:{honorific})\s+(?P<name>{_NAME})(?P<rest>,\s+[^,;.«»“”]+)?")
-    for match in pattern.finditer(text):
+    for match in gazetteers.honorific_name.finditer(text):
         found.append(Person(_clean_name(match["name"]), _role(match["rest"], gazetteers)))
-    apposition = re.compile(rf"(?<![\w'’])(?P<name>{_NAME_WORD}\s+{_NAME_WORD}(?:\s+"
-                            rf"{_NAME_WORD})?),\s+(?P<rest>[^,;.«»“”]+)")
-    for match in apposition.finditer(text):
+    for match in _APPOSITION.finditer(text):
         role = _role(", " + match["rest"], gazetteers)
         if _organizations(match["name"], language) or _countries(match["name"], language):
             continue  # 'Bali Process, co-chaired by Australia' names no person

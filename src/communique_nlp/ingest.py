@@ -145,9 +145,9 @@ def _ingest_pdf(file: Path, shown: str, data: bytes) -> Document:
 class _TextExtractor(HTMLParser):
     """Visible text of an HTML page, one line per block element."""
 
-    BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
-              "article", "header", "footer", "ul", "ol", "table", "blockquote", "title", "nav"}
-    SKIP = {"script", "style", "noscript", "template", "svg"}
+    BLOCKS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
+              "article", "header", "footer", "ul", "ol", "table", "blockquote", "title", "nav"})
+    SKIP = frozenset({"script", "style", "noscript", "template", "svg"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

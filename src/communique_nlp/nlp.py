@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from communique_nlp.assets import load_yaml, model_path
@@ -31,7 +31,7 @@ LANGUAGES = ("en", "fr")
 ELISION_PREFIXES = "c d j l m n qu s t jusqu lorsqu puisqu quoiqu presqu"
 
 
-@lru_cache(maxsize=None)
+@cache
 def pipeline(language: str) -> Language:
     """The shared pipeline for ``language`` ('en' or 'fr'; anything else gets English rules)."""
     language = language if language in LANGUAGES else "en"
@@ -44,11 +44,13 @@ def pipeline(language: str) -> Language:
 
 def _english() -> Language:
     import spacy
+    from spacy.tokenizer import Tokenizer
 
     nlp = spacy.blank("en")
+    tokenizer: Tokenizer = nlp.tokenizer
     # French names in English text ('talks with l'Australie') split as they do in French
-    nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(
-        [*nlp.Defaults.prefixes, _elision_prefix()]).search
+    prefixes = [*(nlp.Defaults.prefixes or ()), _elision_prefix()]
+    tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
     return nlp
 
 
@@ -69,11 +71,11 @@ def _french() -> Language:
 
     class FrenchLiteDefaults(BaseDefaults):
         tokenizer_exceptions = BASE_EXCEPTIONS
-        prefixes = [*TOKENIZER_PREFIXES, elision_prefix]
+        prefixes = (*TOKENIZER_PREFIXES, elision_prefix)
         suffixes = TOKENIZER_SUFFIXES
-        infixes = [*TOKENIZER_INFIXES, rf"(?<=[{ALPHA}]['’])(?=[{ALPHA}])"]
+        infixes = (*TOKENIZER_INFIXES, rf"(?<=[{ALPHA}]['’])(?=[{ALPHA}])")
 
-    class FrenchLite(Language):
+    class FrenchLite(Language):  # type: ignore[no-untyped-call]  # spaCy's __init_subclass__
         lang = "fr"
         Defaults = FrenchLiteDefaults
 
@@ -82,11 +84,13 @@ def _french() -> Language:
 
 def _add_abbreviations(nlp: Language, language: str) -> None:
     """Keep 'M.', 'nov.', 'Dec.' and the like as one token so no sentence ends there."""
-    from spacy.attrs import ORTH
+    from spacy.symbols import ORTH
+    from spacy.tokenizer import Tokenizer
 
+    tokenizer: Tokenizer = nlp.tokenizer
     for abbreviation in load_yaml("abbreviations.yaml").get(language, []):
-        for form in {abbreviation, abbreviation[:1].upper() + abbreviation[1:]}:
-            nlp.tokenizer.add_special_case(form, [{ORTH: form}])
+        for form in sorted({abbreviation, abbreviation[:1].upper() + abbreviation[1:]}):
+            tokenizer.add_special_case(form, [{ORTH: form}])
 
 
 def _install_lemma_norms(nlp: Language, language: str) -> None:
@@ -100,6 +104,13 @@ def _install_lemma_norms(nlp: Language, language: str) -> None:
     for lexeme in nlp.vocab:  # words the tokenizer's exceptions already created
         if lexeme.orth_ in table:
             lexeme.norm_ = table[lexeme.orth_]
+
+
+@lru_cache(maxsize=8192)
+def tokens(language: str, text: str) -> Doc:
+    """``text`` tokenised and split into sentences, once: commitments, themes and entities all
+    read the same paragraphs. Callers must not modify the returned ``Doc``."""
+    return pipeline(language)(text)
 
 
 def norms(nlp: Language, text: str) -> tuple[str, ...]:

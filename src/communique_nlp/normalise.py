@@ -13,9 +13,9 @@ linear in the size of its input.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, replace
 
 from communique_nlp.assets import load_yaml
@@ -110,7 +110,7 @@ class _Shape:
                         and open_ended >= 0.4 * (len(lines) - 1))
         breaks = sum(
             1
-            for prev, nxt in zip(lines, lines[1:], strict=False)
+            for prev, nxt in itertools.pairwise(lines)
             if nxt.blank_before and not _ends_terminal(prev.text) and _starts_lower(nxt.text)
             and not _BULLET.match(nxt.text)
         )
@@ -192,12 +192,12 @@ def _joins(prev: str, line: _Line, nxt: _Line | None, shape: _Shape) -> bool:
         return True
     if _heading_like(prev, line, shape) or _heading_like(text, nxt, shape):
         return False
-    return shape.is_full(prev) or not line.blank_before and shape.wrapped
+    return shape.is_full(prev) or (not line.blank_before and shape.wrapped)
 
 
 def _heading_like(text: str, nxt: _Line | None, shape: _Shape) -> bool:
     """A short line, no final punctuation, followed by a line that starts a sentence."""
-    if _ends_terminal(text) or not text[:1].isupper() and not text[:1].isdigit():
+    if _ends_terminal(text) or (not text[:1].isupper() and not text[:1].isdigit()):
         return False
     if shape.wrapped and shape.is_full(text):
         return False

@@ -21,8 +21,9 @@ import re
 import warnings
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,7 @@ class _Block:
     bold: bool = False
     large: bool = False  # a heading set larger than the body (not only in bold)
     lines: int = 1
+    page: int = 1  # where the block starts
 
 
 @dataclass
@@ -129,15 +131,16 @@ def read_pdf(file: Path, shown: str) -> tuple[str, int]:
     lines: list[_Line] = []
     pages = 0
     with _quiet():
-        for pages, page_lines in enumerate(_read_pages(file, shown), start=1):
+        for page_lines in _read_pages(file, shown):
             lines.extend(page_lines)
+            pages += 1
     if pages == 0:
         raise InputError(shown, NO_PAGES)
     lines = _without_chrome(lines, pages)
     if not any(line.text.strip() for line in lines):
         raise InputError(shown, NO_TEXT)
     blocks = _blocks(lines, _layout(lines))
-    return "\n\n".join(_render(block) for block in blocks) + "\n", pages
+    return _text(blocks), pages
 
 
 def _check_bytes(file: Path, shown: str) -> None:
@@ -181,9 +184,7 @@ def _problem(error: BaseException) -> str:
     if error.args and isinstance(error.args[0], BaseException):  # pdfplumber wraps the cause
         cause = error.args[0]
     names = {cls.__name__ for cls in type(cause).__mro__}
-    if names & {"PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"}:
-        return ENCRYPTED
-    if names & {"PDFTextExtractionNotAllowed"}:
+    if names & {"PDFPasswordIncorrect", "PDFEncryptionError", "PDFTextExtractionNotAllowed"}:
         return ENCRYPTED
     return DAMAGED
 
@@ -218,104 +219,146 @@ def _read_pages(file: Path, shown: str) -> Iterator[list[_Line]]:
                 _close_page(page)
             yield lines
     finally:
-        try:
+        with suppress(Exception):  # closing a broken file must not hide the real error
             pdf.close()
-        except Exception:  # noqa: S110 - closing a broken file must not hide the real error
-            pass
 
 
 def _close_page(page: Any) -> None:
-    try:
+    """Drop the page's parsed objects and layout: memory stays bounded on long documents."""
+    with suppress(Exception):  # best effort
         page.flush_cache()
         page.close()
-    except Exception:  # noqa: S110 - freeing memory is best effort
-        pass
 
 
 # --- one page: words -> rows -> columns -> lines ---------------------------------------------
 
 
+def _chars(page: Any) -> tuple[list[dict[str, Any]], int]:
+    """The page's characters as pdfplumber's word extractor wants them, and its rules count.
+
+    Read from the pdfminer layout directly: pdfplumber's own ``page.chars`` resolves a dozen
+    attributes per character that are not needed here, and costs two thirds of the time.
+    """
+    from pdfminer.layout import LTChar, LTContainer, LTCurve
+
+    height = float(page.height)
+    x_shift, y_shift = float(page.mediabox[0]), float(page.mediabox[1])
+    chars: list[dict[str, Any]] = []
+    rules = 0
+    stack: list[Any] = [iter(page.layout)]
+    while stack:
+        obj = next(stack[-1], None)
+        if obj is None:
+            stack.pop()
+        elif isinstance(obj, LTChar):
+            top = height - float(obj.y1) + y_shift
+            fontname = obj.fontname
+            if isinstance(fontname, bytes):
+                fontname = fontname.decode("latin-1")
+            chars.append({"text": obj.get_text(), "x0": float(obj.x0) + x_shift,
+                          "x1": float(obj.x1) + x_shift, "top": top, "doctop": top,
+                          "bottom": height - float(obj.y0) + y_shift, "upright": obj.upright,
+                          "fontname": str(fontname), "size": float(obj.size)})
+        elif isinstance(obj, LTCurve):
+            rules += 1
+        elif isinstance(obj, LTContainer):
+            stack.append(iter(obj))
+    return chars, rules
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """A ruled table: where it stands, and each row's cells joined by ' | '."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    rows: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    number: int
+    width: float
+    height: float
+
+
+_Element = list[_Word] | _Table  # a printed row of words, or a table
+
+
 def _page_lines(page: Any, number: int) -> list[_Line]:
-    width, height = float(page.width), float(page.height)
-    raw = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False)
+    """The page's lines in reading order: full-width rows as they come, two-column stretches
+    (between rows that cross the gutter) left column first."""
+    from pdfplumber.utils.text import extract_words
+
+    where = _Page(number, float(page.width), float(page.height))
+    chars, rules = _chars(page)
+    raw = extract_words(chars, extra_attrs=["fontname", "size"], keep_blank_chars=False)
     words = [w for w in (_word(item) for item in raw if item.get("upright", True)) if w]
-    tables = _tables(page) if (page.lines or page.rects) else []
+    tables = _tables(page) if rules >= 3 else []  # a grid needs a few rules
     if tables:
-        words = [w for w in words if not any(_inside(w, bbox) for bbox, _ in tables)]
+        words = [w for w in words if not any(_inside(w, table) for table in tables)]
     rows = _rows(words)
-    elements: list[tuple[float, list[_Word] | tuple[tuple[float, ...], list[list[str]]]]] = [
-        (row[0].top, row) for row in rows]
-    elements += [(bbox[1], (bbox, table_rows)) for bbox, table_rows in tables]
-    elements.sort(key=lambda element: element[0])
-    gutter = _gutter(rows, [bbox for bbox, _ in tables], width)
+    elements: list[_Element] = [*rows, *tables]
+    elements.sort(key=lambda e: e.top if isinstance(e, _Table) else min(w.top for w in e))
+    gutter = _gutter(rows, tables, where.width)
+    if gutter is None:
+        return [line for element in elements
+                for line in _element_lines(element, where, column=0, edges=None)]
+
+    def crosses(element: _Element) -> bool:
+        if isinstance(element, _Table):
+            return element.x0 < gutter < element.x1
+        return any(a < gutter < b for a, b in _runs(element))
+
+    def on_left(x0: float, x1: float) -> bool:
+        return (x0 + x1) / 2 < gutter
+
+    in_columns = [w for row in rows if not crosses(row) for w in row]
+    sides = {True: [w for w in in_columns if on_left(w.x0, w.x1)],
+             False: [w for w in in_columns if not on_left(w.x0, w.x1)]}
+    edges = {left: (min((w.x0 for w in side), default=gutter),
+                    max((w.x1 for w in side), default=gutter)) for left, side in sides.items()}
     lines: list[_Line] = []
     column = 0
-
-    def emit(line: _Line) -> None:
-        lines.append(line)
-
-    def table_lines(bbox: tuple[float, ...], table_rows: list[list[str]], col: int,
-                    left: float, right: float, wide: bool) -> None:
-        step = (bbox[3] - bbox[1]) / max(1, len(table_rows))
-        for index, cells in enumerate(table_rows):
-            top = bbox[1] + index * step
-            emit(_Line(text=" | ".join(cells), x0=bbox[0], x1=bbox[2], top=top,
-                       bottom=top + step, size=0.0, bold=False, first_width=0.0, space=0.0,
-                       text_x=bbox[0], page=number, column=col, left=left, right=right,
-                       page_width=width, page_height=height, wide=wide, table=True))
-
-    if gutter is None:
-        for _, element in elements:
-            if isinstance(element, list):
-                emit(_line(element, number, column, 0.0, 0.0, width, height, wide=True))
-            else:
-                table_lines(element[0], element[1], column, 0.0, 0.0, True)
-        return lines
-
-    in_columns = [w for row in rows if not any(a < gutter < b for a, b in _runs(row))
-                  for w in row]
-    left_words = [w for w in in_columns if (w.x0 + w.x1) / 2 < gutter]
-    right_words = [w for w in in_columns if (w.x0 + w.x1) / 2 >= gutter]
-    edges = {
-        "left": (min((w.x0 for w in left_words), default=0.0),
-                 max((w.x1 for w in left_words), default=gutter)),
-        "right": (min((w.x0 for w in right_words), default=gutter),
-                  max((w.x1 for w in right_words), default=width)),
-    }
-    pending: list[tuple[float, list[_Word] | tuple[tuple[float, ...], list[list[str]]]]] = []
-
-    def flush_columns() -> None:
-        nonlocal column, pending
-        if not pending:
-            return
-        for side in ("left", "right"):
-            left, right = edges[side]
-            for _, element in pending:
-                if isinstance(element, list):
-                    part = [w for w in element if ((w.x0 + w.x1) / 2 < gutter) == (side == "left")]
-                    if part:
-                        line = _line(part, number, column, left, right, width, height, wide=False)
-                        line.row = " ".join(w.text for w in element)
-                        emit(line)
-                elif ((element[0][0] + element[0][2]) / 2 < gutter) == (side == "left"):
-                    table_lines(element[0], element[1], column, left, right, False)
-            column += 1
-        pending = []
-
-    for top, element in elements:
-        spans = (any(a < gutter < b for a, b in _runs(element)) if isinstance(element, list)
-                 else element[0][0] < gutter < element[0][2])
-        if not spans:
-            pending.append((top, element))
+    stretch: list[_Element] = []
+    for element in [*elements, None]:
+        if element is not None and not crosses(element):
+            stretch.append(element)
             continue
-        flush_columns()
-        if isinstance(element, list):
-            emit(_line(element, number, column, 0.0, 0.0, width, height, wide=True))
-        else:
-            table_lines(element[0], element[1], column, 0.0, 0.0, True)
-        column += 1
-    flush_columns()
+        for left in (True, False):  # a two-column stretch: left column, then right column
+            for part in stretch:
+                if isinstance(part, _Table):
+                    if on_left(part.x0, part.x1) == left:
+                        lines += _element_lines(part, where, column, edges[left])
+                    continue
+                mine = [w for w in part if on_left(w.x0, w.x1) == left]
+                for line in _element_lines(mine, where, column, edges[left]) if mine else []:
+                    line.row = " ".join(w.text for w in part)
+                    lines.append(line)
+            column += 1 if stretch else 0
+        stretch = []
+        if element is not None:
+            lines += _element_lines(element, where, column, edges=None)
+            column += 1
     return lines
+
+
+def _element_lines(element: _Element, where: _Page, column: int,
+                   edges: tuple[float, float] | None) -> list[_Line]:
+    """Lines of a row or table; ``edges`` of the column, ``None`` when it spans the page (the
+    page's text box is learnt later, from all pages)."""
+    left, right = edges or (0.0, 0.0)
+    if isinstance(element, list):
+        return [_line(element, where, column, left, right, wide=edges is None)]
+    step = (element.bottom - element.top) / max(1, len(element.rows))
+    return [_Line(text=row, x0=element.x0, x1=element.x1, top=element.top + index * step,
+                  bottom=element.top + (index + 1) * step, size=0.0, bold=False,
+                  first_width=0.0, space=0.0, text_x=element.x0, page=where.number,
+                  column=column, left=left, right=right, page_width=where.width,
+                  page_height=where.height, wide=edges is None, table=True, row=row)
+            for index, row in enumerate(element.rows)]
 
 
 def _word(item: dict[str, Any]) -> _Word | None:
@@ -328,20 +371,21 @@ def _word(item: dict[str, Any]) -> _Word | None:
                  bold=bool(_BOLD_FONT.search(fontname.split("+")[-1])))
 
 
-def _inside(word: _Word, bbox: tuple[float, ...]) -> bool:
+def _inside(word: _Word, table: _Table) -> bool:
     x, y = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
-    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
+    return table.x0 <= x <= table.x1 and table.top <= y <= table.bottom
 
 
-def _tables(page: Any) -> list[tuple[tuple[float, ...], list[list[str]]]]:
-    """Ruled tables: each row's cells, cleaned; one-column boxes are left to the text flow."""
+def _tables(page: Any) -> list[_Table]:
+    """Ruled tables, rows cleaned; one-column boxes (a framed paragraph) stay in the text."""
     found = []
     for table in page.find_tables():
         rows = [[" ".join((cell or "").translate(_LIGATURES).split()) for cell in row]
                 for row in table.extract()]
         rows = [row for row in rows if any(row)]
         if rows and max(sum(1 for cell in row if cell) for row in rows) >= 2:
-            found.append((tuple(float(v) for v in table.bbox), rows))
+            x0, top, x1, bottom = (float(v) for v in table.bbox)
+            found.append(_Table(x0, top, x1, bottom, tuple(" | ".join(row) for row in rows)))
     return found
 
 
@@ -376,8 +420,7 @@ def _runs(row: list[_Word]) -> list[tuple[float, float]]:
     return runs
 
 
-def _gutter(rows: list[list[_Word]], tables: list[tuple[float, ...]],
-            width: float) -> float | None:
+def _gutter(rows: list[list[_Word]], tables: list[_Table], width: float) -> float | None:
     """The x of a column gutter: a vertical strip with text on both sides that few rows cross.
 
     Single-column text crosses the middle of the page on most rows; two columns leave it empty
@@ -389,7 +432,7 @@ def _gutter(rows: list[list[_Word]], tables: list[tuple[float, ...]],
     scores: list[tuple[int, float]] = []
     x = width * GUTTER_BAND[0]
     while x <= width * GUTTER_BAND[1]:
-        cover = sum(1 for t in tables if t[0] < x < t[2])
+        cover = sum(1 for t in tables if t.x0 < x < t.x1)
         left = right = 0
         for runs in row_runs:
             if any(a < x < b for a, b in runs):
@@ -414,8 +457,8 @@ def _gutter(rows: list[list[_Word]], tables: list[tuple[float, ...]],
     return (longest[0] + longest[-1]) / 2
 
 
-def _line(words: list[_Word], page: int, column: int, left: float, right: float,
-          width: float, height: float, *, wide: bool) -> _Line:
+def _line(words: list[_Word], where: _Page, column: int, left: float, right: float, *,
+          wide: bool) -> _Line:
     parts: list[str] = []
     spaces: list[float] = []
     for index, word in enumerate(words):
@@ -441,8 +484,8 @@ def _line(words: list[_Word], page: int, column: int, left: float, right: float,
                  top=min(w.top for w in words), bottom=max(w.bottom for w in words),
                  size=size, bold=bold, first_width=first.x1 - first.x0,
                  space=min(spaces) if spaces else 0.0, text_x=text_x,
-                 page=page, column=column, left=left, right=right, page_width=width,
-                 page_height=height, wide=wide, row=text)
+                 page=where.number, column=column, left=left, right=right,
+                 page_width=where.width, page_height=where.height, wide=wide, row=text)
 
 
 # --- the whole document: chrome, layout facts, blocks ----------------------------------------
@@ -499,7 +542,7 @@ def _layout(lines: list[_Line]) -> _Layout:
             body_chars += len(line.text)
             bold_chars += len(line.text) if line.bold else 0
     pitches: Counter[float] = Counter()
-    for prev, line in zip(lines, lines[1:], strict=False):
+    for prev, line in pairwise(lines):
         if (prev.page == line.page and prev.column == line.column and not prev.table
                 and not line.table and abs(prev.size - body) <= 0.5
                 and abs(line.size - body) <= 0.5 and line.top > prev.top):
@@ -576,7 +619,11 @@ class _Reader:
 
     @staticmethod
     def continues_sentence(prev: _Line, line: _Line) -> bool:
-        return line.text[:1].islower() and not prev.text.rstrip().endswith(tuple(TERMINAL))
+        """A lowercase start after an open line, or a word broken after its hyphen."""
+        end = prev.text.rstrip()
+        if end.endswith(_HYPHENS) and len(end) > 1 and end[-2].isalpha():
+            return True
+        return line.text[:1].islower() and not end.endswith(tuple(TERMINAL))
 
     def flush(self) -> None:
         if self.block is not None:
@@ -587,7 +634,7 @@ class _Reader:
         self.flush()
         self.block = _Block(kind=kind, parts=[text], marker=marker,
                             indent=line.text_x - line.left, size=line.size, bold=line.bold,
-                            large=line.size >= self.layout.body_size * 1.12)
+                            large=line.size >= self.layout.body_size * 1.12, page=line.page)
 
     def append(self, line: _Line, text: str) -> None:
         assert self.block is not None
@@ -601,7 +648,7 @@ class _Reader:
         self.prev = line
         if line.table:
             self.flush()
-            self.blocks.append(_Block(kind="row", parts=[line.text]))
+            self.blocks.append(_Block(kind="row", parts=[line.text], page=line.page))
             return
         boundary = prev is None or prev.page != line.page or prev.column != line.column
         gap_ok = prev is not None and (boundary or self.normal_gap(prev, line))
@@ -624,9 +671,8 @@ class _Reader:
                 self.start("heading" if head else "p", line.text, line)
         elif head:
             self.start("heading", line.text, line)
-        elif block.kind == "item" and self.continues_item(block, prev, line, gap_ok):
-            self.append(line, line.text)
-        elif block.kind == "p" and self.continues_paragraph(prev, line, gap_ok, boundary):
+        elif ((block.kind == "item" and self.continues_item(block, prev, line, gap_ok))
+              or (block.kind == "p" and self.continues_paragraph(prev, line, gap_ok, boundary))):
             self.append(line, line.text)
         else:
             self.start("p", line.text, line)
@@ -675,6 +721,19 @@ def _join(prev: str, text: str, layout: _Layout) -> tuple[str, str]:
     keep = hyphenated in layout.hyphenated or (left[0].lower() in layout.compounds
                                                and joined not in layout.words)
     return (stem + "-" + text if keep else stem + text), ""
+
+
+def _text(blocks: list[_Block]) -> str:
+    """Blocks separated by blank lines, and a form feed where a new page starts (normalise
+    numbers the pages of its blocks from them)."""
+    parts: list[str] = []
+    page = blocks[0].page if blocks else 1
+    for block in blocks:
+        if parts:
+            parts.append("\n\n\f" if block.page > page else "\n\n")
+        page = max(page, block.page)
+        parts.append(_render(block))
+    return "".join(parts) + "\n"
 
 
 def _render(block: _Block) -> str:

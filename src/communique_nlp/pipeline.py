@@ -46,7 +46,7 @@ def parse(source: str | Path | bytes, options: Options | None = None) -> Extract
 
 
 def _names_a_file(source: str) -> bool:
-    if source == "-" or "\n" not in source and len(source) < 1024 and Path(source).exists():
+    if source == "-" or ("\n" not in source and len(source) < 1024 and Path(source).exists()):
         return True
     return "\n" not in source and len(source.split()) < 4  # prose has words, a path few
 

@@ -32,6 +32,7 @@ _QUOTE_CLOSERS = "»”\"’'"
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[«“\"(]?[A-ZÀ-Ý]")
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Casefolded, apostrophes and dashes unified, spaces collapsed: how labels are compared."""
     text = unicodedata.normalize("NFKC", text).casefold()
@@ -53,6 +54,7 @@ class _Lexicon:
     lead_in_words: frozenset[str]
     connectives: tuple[str, ...]
     speech_verbs: tuple[str, ...]
+    role_heads: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -68,6 +70,8 @@ def _lexicon() -> _Lexicon:
         lead_in_words=frozenset(w for ws in data["lead_in_words"].values() for w in ws),
         connectives=tuple(fold(x) for xs in data["connectives"].values() for x in xs),
         speech_verbs=tuple(fold(x) for xs in data["speech_verbs"].values() for x in xs),
+        role_heads=frozenset(fold(w) for ws in load_yaml("people.yaml")["role_heads"].values()
+                             for w in ws),
     )
 
 
@@ -136,8 +140,7 @@ def _is_byline(text: str) -> bool:
     or byline line, not a heading."""
     if ", " not in text:
         return False
-    people = load_yaml("people.yaml")
-    heads = {fold(w) for ws in people["role_heads"].values() for w in ws}
+    heads = _lexicon().role_heads
     after = fold(text.split(", ", 1)[1])
     return any(after.startswith(h + " ") or after == h or f" {h} " in f" {after} "
                for h in heads)
@@ -305,8 +308,7 @@ def _is_signature(block: Block, nxt: Block | None) -> bool:
 
 def _is_attendees(text: str) -> bool:
     """A paragraph that lists who took part: many people with their offices."""
-    people = load_yaml("people.yaml")
-    heads = {fold(w) for ws in people["role_heads"].values() for w in ws}
+    heads = _lexicon().role_heads
     words = fold(text).replace(",", " ").replace(";", " ").split()
     roles = sum(1 for w in words if w in heads)
     return roles >= 5 and text.count(";") >= 3

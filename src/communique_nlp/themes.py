@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from communique_nlp.assets import load_yaml, read_yaml_file
 from communique_nlp.errors import CommuniqueError
 from communique_nlp.model import Commitment, Document, Evidence, Section, ThemeTag
-from communique_nlp.nlp import phrase_matcher, pipeline
+from communique_nlp.nlp import phrase_matcher, pipeline, tokens
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
@@ -97,8 +97,7 @@ def mentions(text: str, language: str, taxonomy: Taxonomy) -> list[Mention]:
     from spacy.util import filter_spans
 
     language = language if language in ("en", "fr") else "en"
-    nlp = pipeline(language)
-    doc = nlp.make_doc(text)
+    doc = tokens(language, text)
     spans = filter_spans(_matcher(taxonomy, language)(doc, as_spans=True))
     result = []
     for span in spans:
@@ -125,6 +124,10 @@ def tag_themes(document: Document, taxonomy: Taxonomy) -> Document:
                 found.setdefault(mention.theme, []).append((mention, section.id))
     tags = _document_tags(found, taxonomy)
     tagged = {tag.id for tag in tags}
+    by_section: dict[str, list[Mention]] = {}
+    for hits in found.values():
+        for mention, section_id in hits:
+            by_section.setdefault(section_id, []).append(mention)
 
     def themes_of(text: str, language: str) -> tuple[str, ...]:
         return _themes_in(mentions(text, language, taxonomy), tagged, taxonomy)
@@ -136,9 +139,7 @@ def tag_themes(document: Document, taxonomy: Taxonomy) -> Document:
             continue
         bullets = tuple(replace(b, themes=themes_of(b.text, lang(section)))
                         for b in section.bullets)
-        section_themes = _themes_in(
-            [m for m, where in (x for v in found.values() for x in v) if where == section.id],
-            tagged, taxonomy)
+        section_themes = _themes_in(by_section.get(section.id, []), tagged, taxonomy)
         sections.append(replace(section, bullets=bullets, themes=section_themes))
     by_id = {s.id: s for s in sections}
     core = [tag.id for tag in tags if _is_core(tag.id, taxonomy)]
@@ -190,11 +191,7 @@ def _document_tags(found: dict[str, list[tuple[Mention, str]]],
         weight = sum(m.weight for m, _ in hits)
         if weight < TAG_THRESHOLD:
             continue
-        evidence: list[Evidence] = []
-        for mention, section in hits:
-            item = Evidence(text=mention.text, section=section)
-            if item not in evidence:
-                evidence.append(item)
+        evidence = list(dict.fromkeys(Evidence(text=m.text, section=s) for m, s in hits))
         tags.append(ThemeTag(
             id=theme.id, label=theme.label, score=round(1 - 0.5 ** (weight / 2), 2),
             mentions=len(hits), evidence=tuple(evidence[:MAX_EVIDENCE]),
