@@ -49,6 +49,7 @@ class _Cues:
     trailing: frozenset[str]  # adverbs and auxiliaries that end the actor's text but are not it
     meeting_verbs: frozenset[str]
     introducers: frozenset[str]
+    statement_objects: tuple[str, ...]  # norms of what follows a cue in a statement
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,8 @@ def _cues(language: str) -> _Cues:
                                              *data["auxiliaries"][language]]),
         meeting_verbs=frozenset(fold(w) for w in data["meeting_verbs"][language]),
         introducers=frozenset(fold(w) for w in data["introducers"][language]),
+        statement_objects=tuple(" ".join(norms(nlp, o)) for o in
+                                data["statement_objects"][language]),
     )
 
 
@@ -193,10 +196,11 @@ def _undertaking(sentence: Span, language: str,
             continue  # a third party's undertaking ('the internet companies committed to')
         if info.needs_actor and not _near_subject(sentence, end) & cues.issuers:
             continue
-        if info.clause:
-            rest = fold(sentence.doc[match.end:sentence.end].text)
-            if any(finding in rest for finding in cues.findings):
-                continue
+        rest = sentence.doc[match.end:sentence.end]
+        if " ".join(t.norm_ for t in rest[:3]).startswith(cues.statement_objects):
+            continue  # 'agreed on the importance of': a statement
+        if info.clause and any(finding in fold(rest.text) for finding in cues.findings):
+            continue
         return _Found(actor=actor, cue=match.text)
     return None
 

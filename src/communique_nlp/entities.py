@@ -193,7 +193,7 @@ def _date_and_place(sections: tuple[Section, ...]) -> tuple[str | None, str | No
         for index, paragraph in enumerate(lead.paragraphs[:4]):
             for mention in find_dates(paragraph.text)[:1]:
                 before = paragraph.text[:mention.start]
-                place = _place(before)
+                place = _place(before) or _place_after(paragraph.text[mention.end:])
                 dateline = place is not None or not before.strip(" -–—(") or is_date_line(
                     paragraph.text)
                 if mention.start <= 80 and index <= 2 and dateline:
@@ -234,6 +234,17 @@ def _place(before: str) -> str | None:
         return None
     place = head if "," in text else words[-1]
     return place.title() if place.isupper() else place
+
+
+def _place_after(after: str) -> str | None:
+    """'November 23, 2025 – Ottawa, Ontario – Public Safety Canada': the place follows."""
+    match = re.match(r"\s*[–—-]\s*([^,–—\-]{2,40})", after)
+    if not match:
+        return None
+    words = match[1].split()
+    if not words or len(words) > 3 or not all(w[:1].isupper() for w in words):
+        return None
+    return " ".join(words)
 
 
 _PARTICLES = {"of", "de", "du", "la", "le", "the", "and", "et", "-"}

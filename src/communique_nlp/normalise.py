@@ -50,6 +50,9 @@ class _Line:
 def normalise(document: Document) -> Document:
     """Split the document's text into blocks: paragraphs and list items, reflowed."""
     lines = _lines(clean_text(document.text))
+    if document.source.format != "pdf":  # the PDF reader drops running lines by position
+        repeated = _running_lines(lines)
+        lines = [line for line in lines if line.text not in repeated]
     markdown = document.source.format in ("md", "html", "pdf")
     return replace(document, blocks=tuple(_blocks(lines, markdown=markdown)))
 
@@ -64,7 +67,7 @@ def clean_text(text: str) -> str:
 
 
 def _lines(text: str) -> list[_Line]:
-    """Non-empty lines, with page numbers and running headers and footers removed."""
+    """Non-empty lines, page numbers removed."""
     raw: list[_Line] = []
     blank = False
     for page, page_text in enumerate(text.split("\f"), start=1):
@@ -75,14 +78,16 @@ def _lines(text: str) -> list[_Line]:
                 continue
             raw.append(_Line(re.sub(r" {2,}", " ", stripped), blank, page))
             blank = False
-    repeated = _running_lines(raw)
-    return [line for line in raw if line.text not in repeated]
+    return raw
 
 
 def _running_lines(lines: list[_Line]) -> set[str]:
-    """Short lines printed three or more times (on three pages when the text has page
-    breaks): running headers and footers. List glyphs alone on a line are not."""
+    """Running headers and footers: short lines printed on three or more pages, or, in text
+    hard-wrapped from a PDF without page breaks, three or more times. A compilation of web
+    releases repeats its headings ('Quick facts'): those stay. List glyphs are not headers."""
     paged = len({line.page for line in lines}) >= 3
+    if not paged and not _Shape(lines).wrapped:
+        return set()
     seen: dict[str, set[int]] = {}
     for number, line in enumerate(lines):
         if len(line.text) <= 100 and not _BULLET.match(line.text):

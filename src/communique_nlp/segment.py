@@ -96,7 +96,10 @@ def _ends_with_punctuation(text: str) -> bool:
 def is_date_line(text: str) -> bool:
     """A line that is little more than a date ('4 janvier 2019', 'Published 20 July 2021')."""
     dates = find_dates(text)
-    return bool(dates) and len(text) - (dates[0].end - dates[0].start) <= 40
+    if not dates:
+        return False
+    leading = dates[0].start <= 2 and len(text) <= 100  # 'June 26, 2017 – Ottawa, Ontario'
+    return leading or len(text) - (dates[0].end - dates[0].start) <= 40
 
 
 def _heading_candidate(block: Block) -> bool:
@@ -105,6 +108,8 @@ def _heading_candidate(block: Block) -> bool:
         return True
     if block.glyph or not text or _ends_with_punctuation(text) or is_date_line(text):
         return False
+    if " | " in text:
+        return False  # a table row
     if not (text[0].isupper() or text[0].isdigit()):
         return False
     if len(text) > MAX_HEADING_CHARS or len(text.split()) > MAX_HEADING_WORDS:
