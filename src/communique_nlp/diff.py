@@ -245,7 +245,7 @@ def features(text: str, language: str) -> frozenset[str]:
     """The language-independent features of ``text`` (see the module docstring)."""
     from spacy.util import filter_spans
 
-    from communique_nlp.entities import _countries, _organizations
+    from communique_nlp.entities import countries_in, organizations_in
     from communique_nlp.nlp import pipeline
 
     language = language if language in ("en", "fr") else "en"
@@ -271,20 +271,19 @@ def features(text: str, language: str) -> frozenset[str]:
         if len(stem) >= 3:
             found.add(f"w:{stem}")
     found.update(f"n:{re.sub(r'[^0-9]', '', m)}" for m in _NUMBER.findall(text))
-    found.update(f"c:{code}" for code in _countries(text, language))
-    found.update(f"o:{name}" for name in _organizations(text, language))
+    found.update(f"c:{code}" for code in countries_in(text, language))
+    found.update(f"o:{name}" for name in organizations_in(text, language))
     return frozenset(found)
 
 
 def _entity_tokens(doc: Doc, language: str) -> set[int]:
     """Tokens inside a country or organisation name ('Royaume-Uni' is not two words)."""
-    from communique_nlp.entities import _gazetteers
+    from communique_nlp.entities import gazetteers
 
-    gazetteers = _gazetteers(language)
+    names = gazetteers()
     covered: set[int] = set()
-    for matcher in (gazetteers.countries, gazetteers.organizations,
-                    gazetteers.organizations_lower):
-        for _, start, end in matcher(doc):
+    for gazetteer in (names.countries, names.organizations, names.organizations_lower):
+        for _, start, end in gazetteer.spans(doc):
             covered.update(range(start, end))
     return covered
 

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING
 from communique_nlp.assets import load_yaml
 from communique_nlp.dates import find_dates
 from communique_nlp.model import Document, Entities, Person, Section
-from communique_nlp.nlp import phrase_matcher, pipeline, tokens
+from communique_nlp.nlp import Gazetteer, tokens
 from communique_nlp.segment import fold, is_date_line
 
 if TYPE_CHECKING:
-    from spacy.matcher import PhraseMatcher
+    pass
 
 OWN_TEXT_KINDS = ("lead", "body", "quote", "quick_facts", "background", "attendees", "signature")
 _UPPER = "A-ZÀ-ÖØ-ÞŠŽČĆĐŁŒ"
@@ -36,40 +36,32 @@ _PUBLISHED = ("published", "publié", "posted", "updated", "mis à jour", "date 
 
 @dataclass(frozen=True)
 class _Gazetteers:
-    countries: PhraseMatcher
-    organizations: PhraseMatcher
-    organizations_lower: PhraseMatcher
+    countries: Gazetteer  # names and adjectives -> ISO code; '-' for names that are not
+    organizations: Gazetteer  # acronyms, compared exactly
+    organizations_lower: Gazetteer  # names, compared casefolded
     honorific_name: re.Pattern[str]  # 'L'honorable Gary Anandasangaree, ministre de ...'
     role_heads: tuple[str, ...]
 
 
 @cache
-def _gazetteers(language: str) -> _Gazetteers:
-    from spacy.tokens import Doc
-
-    nlp = pipeline(language)
+def gazetteers() -> _Gazetteers:
     data = load_yaml("countries.yaml")
     names = [(str(code), str(name)) for code, entry in sorted(data["countries"].items())
              for key in ("en", "fr", "en_adj", "fr_adj") for name in entry.get(key) or []]
     names += [("-", str(name)) for name in data.get("not_countries") or []]
-    countries = phrase_matcher(nlp, names, attr="ORTH")
     # 'franco' names France only as the first part of a compound: 'franco-britannique'
-    for code, entry in sorted(data["countries"].items()):
-        for prefix in entry.get("prefixes") or []:
-            countries.add(str(code), [Doc(nlp.vocab, words=[form, "-"])
-                                      for form in (str(prefix), str(prefix).capitalize())])
+    names += [(str(code), f"{form}-") for code, entry in sorted(data["countries"].items())
+              for prefix in entry.get("prefixes") or []
+              for form in (str(prefix), str(prefix).capitalize())]
     aliases = [(str(entry["name"]), str(alias)) for entry in
                load_yaml("organizations.yaml")["organizations"]
                for alias in [entry["name"], *(entry.get("aliases") or [])]]
     exact = [(name, alias) for name, alias in aliases if alias.isupper() or len(alias) <= 4]
-    organizations = phrase_matcher(nlp, exact, attr="ORTH")
-    organizations_lower = phrase_matcher(
-        nlp, [pair for pair in aliases if pair not in set(exact)], attr="LOWER")
     people = load_yaml("people.yaml")
     return _Gazetteers(
-        countries=countries,
-        organizations=organizations,
-        organizations_lower=organizations_lower,
+        countries=Gazetteer(names),
+        organizations=Gazetteer(exact),
+        organizations_lower=Gazetteer([p for p in aliases if p not in set(exact)], str.casefold),
         honorific_name=_honorific_pattern(people["honorifics"]),
         role_heads=tuple({fold(r) for rs in people["role_heads"].values() for r in rs}),
     )
@@ -98,10 +90,10 @@ def find_entities(document: Document) -> Document:
         if not text:
             continue
         language = language if language in ("en", "fr") else "en"
-        for code in _countries(text, language):
+        for code in countries_in(text, language):
             countries.setdefault(code, position)
             position += 1
-        for name in _organizations(text, language):
+        for name in organizations_in(text, language):
             organizations.setdefault(name, position)
             position += 1
         for person in _people(text, language):
@@ -119,32 +111,24 @@ def find_entities(document: Document) -> Document:
     return replace(document, entities=entities, kind=document_kind(document))
 
 
-def _countries(text: str, language: str) -> list[str]:
-    from spacy.util import filter_spans
+def countries_in(text: str, language: str) -> list[str]:
+    return [code for code in gazetteers().countries.find(tokens(language, text)) if code != "-"]
 
+
+def organizations_in(text: str, language: str) -> list[str]:
     doc = tokens(language, text)
-    spans = filter_spans(_gazetteers(language).countries(doc, as_spans=True))
-    return [span.label_ for span in spans if span.label_ != "-"]
-
-
-def _organizations(text: str, language: str) -> list[str]:
-    from spacy.util import filter_spans
-
-    gazetteers = _gazetteers(language)
-    doc = tokens(language, text)
-    spans = [*gazetteers.organizations(doc, as_spans=True),
-             *gazetteers.organizations_lower(doc, as_spans=True)]
-    return [span.label_ for span in filter_spans(spans)]
+    names = gazetteers()
+    return [*names.organizations.find(doc), *names.organizations_lower.find(doc)]
 
 
 def _people(text: str, language: str) -> list[Person]:
-    gazetteers = _gazetteers(language)
+    names = gazetteers()
     found: list[Person] = []
-    for match in gazetteers.honorific_name.finditer(text):
-        found.append(Person(_clean_name(match["name"]), _role(match["rest"], gazetteers)))
+    for match in names.honorific_name.finditer(text):
+        found.append(Person(_clean_name(match["name"]), _role(match["rest"], names)))
     for match in _APPOSITION.finditer(text):
-        role = _role(", " + match["rest"], gazetteers)
-        if _organizations(match["name"], language) or _countries(match["name"], language):
+        role = _role(", " + match["rest"], names)
+        if organizations_in(match["name"], language) or countries_in(match["name"], language):
             continue  # 'Bali Process, co-chaired by Australia' names no person
         if role and not any(match["name"].endswith(p.name) for p in found):
             found.append(Person(_clean_name(match["name"]), role))
@@ -158,7 +142,7 @@ def _clean_name(name: str) -> str:
     return " ".join(words)
 
 
-def _role(rest: str | None, gazetteers: _Gazetteers) -> str | None:
+def _role(rest: str | None, names: _Gazetteers) -> str | None:
     """The apposition after a name, when it is an office ('ministre de la Sécurité publique')."""
     if not rest:
         return None
@@ -168,7 +152,7 @@ def _role(rest: str | None, gazetteers: _Gazetteers) -> str | None:
     role = re.split(r"\s+(?:said|a déclaré|and|et|who|qui|added|stated)\b", role)[0].strip()
     words = re.findall(r"[\w-]+", fold(role))[:4]
     head = " " + " ".join(words) + " "
-    if any(f" {r} " in head for r in gazetteers.role_heads):
+    if any(f" {r} " in head for r in names.role_heads):
         return role[:120]
     return None
 

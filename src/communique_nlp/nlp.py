@@ -7,16 +7,18 @@ elisions and the abbreviations listed in ``models/abbreviations.yaml``) and spaC
 as the vocabulary's ``lexeme_norm`` table, so ``token.norm_`` is the lowercased lemma and every
 matcher built here matches on ``NORM``: 'engagées', 'engagés' and 'engager' all meet.
 
-The French pipeline deliberately does not use ``spacy.blank("fr")``: importing
-``spacy.lang.fr`` compiles a very large tokenizer-exception pattern (about 3.5 s), longer than
-the whole parse of a release. Hyphenated compounds are split by the generic infix rules in
-both languages, so lexicon phrases and documents are tokenised the same way.
+Neither pipeline uses ``spacy.blank``: importing ``spacy.lang.fr`` compiles a very large
+tokenizer-exception pattern (about 3.5 s, longer than the whole parse of a release), and
+``spacy.lang.en`` adds some 2,700 contraction exceptions. Hyphenated compounds are split by the
+generic infix rules in both languages, so lexicon phrases and documents are tokenised the same
+way.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
@@ -35,51 +37,37 @@ ELISION_PREFIXES = "c d j l m n qu s t jusqu lorsqu puisqu quoiqu presqu"
 def pipeline(language: str) -> Language:
     """The shared pipeline for ``language`` ('en' or 'fr'; anything else gets English rules)."""
     language = language if language in LANGUAGES else "en"
-    nlp = _french() if language == "fr" else _english()
+    nlp = _rule_based(language)
     _add_abbreviations(nlp, language)
     _install_lemma_norms(nlp, language)
     nlp.add_pipe("sentencizer")
     return nlp
 
 
-def _english() -> Language:
-    import spacy
-    from spacy.tokenizer import Tokenizer
-
-    nlp = spacy.blank("en")
-    tokenizer: Tokenizer = nlp.tokenizer
-    # French names in English text ('talks with l'Australie') split as they do in French
-    prefixes = [*(nlp.Defaults.prefixes or ()), _elision_prefix()]
-    tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
-    return nlp
-
-
-def _elision_prefix() -> str:
-    from spacy.lang.char_classes import ALPHA
-
-    elisions = "|".join(ELISION_PREFIXES.split())
-    return rf"(?i:(?:{elisions})['’])(?=[{ALPHA}])"
-
-
-def _french() -> Language:
+def _rule_based(language: str) -> Language:
+    """A blank pipeline with spaCy's generic tokenizer rules, plus elisions ('l'Australie')
+    split in both languages, since French names turn up in English text too. spaCy's own
+    language data is left out: its exception tables (contractions, 'aujourd'hui'-style
+    compounds) cost more start-up time than they are worth for communiqués."""
     from spacy.lang.char_classes import ALPHA
     from spacy.lang.punctuation import TOKENIZER_INFIXES, TOKENIZER_PREFIXES, TOKENIZER_SUFFIXES
     from spacy.lang.tokenizer_exceptions import BASE_EXCEPTIONS
     from spacy.language import BaseDefaults, Language
 
-    elision_prefix = _elision_prefix()
+    elisions = "|".join(ELISION_PREFIXES.split())
+    elision = rf"(?<=[{ALPHA}]['’])(?=[{ALPHA}])"
 
-    class FrenchLiteDefaults(BaseDefaults):
+    class RuleDefaults(BaseDefaults):
         tokenizer_exceptions = BASE_EXCEPTIONS
-        prefixes = (*TOKENIZER_PREFIXES, elision_prefix)
+        prefixes = (*TOKENIZER_PREFIXES, rf"(?i:(?:{elisions})['’])(?=[{ALPHA}])")
         suffixes = TOKENIZER_SUFFIXES
-        infixes = (*TOKENIZER_INFIXES, rf"(?<=[{ALPHA}]['’])(?=[{ALPHA}])")
+        infixes = (*TOKENIZER_INFIXES, elision) if language == "fr" else TOKENIZER_INFIXES
 
-    class FrenchLite(Language):  # type: ignore[no-untyped-call]  # spaCy's __init_subclass__
-        lang = "fr"
-        Defaults = FrenchLiteDefaults
+    class RuleBased(Language):  # type: ignore[no-untyped-call]  # spaCy's __init_subclass__
+        lang = language
+        Defaults = RuleDefaults
 
-    return FrenchLite()
+    return RuleBased()
 
 
 def _add_abbreviations(nlp: Language, language: str) -> None:
@@ -111,6 +99,55 @@ def tokens(language: str, text: str) -> Doc:
     """``text`` tokenised and split into sentences, once: commitments, themes and entities all
     read the same paragraphs. Callers must not modify the returned ``Doc``."""
     return pipeline(language)(text)
+
+
+class Gazetteer:
+    """Names found by the exact text of runs of tokens: longest match first, no overlaps.
+
+    A dictionary lookup over the document's own spaCy tokens, instead of a ``PhraseMatcher``
+    whose thousands of patterns would each have to be tokenised at start-up. ``fold`` says how
+    names compare (exactly for country names, casefolded for organisations).
+    """
+
+    MAX_TOKENS = 12
+
+    def __init__(self, entries: Iterable[tuple[str, str]],
+                 fold: Callable[[str], str] = str) -> None:
+        self.fold = fold
+        self.labels: dict[str, str] = {}
+        self.first_words: set[str] = set()
+        for label, name in entries:
+            for spelling in {name, name.replace("'", "’")}:
+                self.labels.setdefault(fold(spelling), label)
+                self.first_words.add(fold(_FIRST_WORD.split(spelling, maxsplit=1)[0]))
+
+    def find(self, doc: Doc) -> list[str]:
+        """The labels of the names in ``doc``, in order."""
+        return [label for label, _, _ in self.spans(doc)]
+
+    def spans(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """``(label, start token, end token)`` of each name in ``doc``, in order."""
+        found: list[tuple[str, int, int]] = []
+        text = doc.text
+        index = 0
+        while index < len(doc):
+            start = doc[index]
+            if self.fold(start.text) not in self.first_words:
+                index += 1
+                continue
+            for end in range(min(len(doc), index + self.MAX_TOKENS), index, -1):
+                last = doc[end - 1]
+                label = self.labels.get(self.fold(text[start.idx:last.idx + len(last)]))
+                if label is not None:
+                    found.append((label, index, end))
+                    index = end
+                    break
+            else:
+                index += 1
+        return found
+
+
+_FIRST_WORD = re.compile(r"[\s'’-]")
 
 
 def norms(nlp: Language, text: str) -> tuple[str, ...]:
