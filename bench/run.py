@@ -36,12 +36,11 @@ from communique_nlp.commitments import find_commitments  # noqa: E402
 from communique_nlp.entities import find_entities  # noqa: E402
 from communique_nlp.ingest import ingest_path  # noqa: E402
 from communique_nlp.language import detect_language  # noqa: E402
-from communique_nlp.model import Extraction  # noqa: E402
 from communique_nlp.nlp import tokens  # noqa: E402
 from communique_nlp.normalise import normalise  # noqa: E402
 from communique_nlp.pipeline import Options, run  # noqa: E402
 from communique_nlp.segment import segment  # noqa: E402
-from communique_nlp.serialise import render  # noqa: E402
+from communique_nlp.serialise import Extraction, render  # noqa: E402
 from communique_nlp.themes import load_taxonomy, tag_themes  # noqa: E402
 
 CORPUS = ROOT / "corpus"

@@ -481,11 +481,12 @@ def gold_sets() -> list[Path]:
 @pytest.mark.parametrize("folder", gold_sets(), ids=lambda p: p.name)
 def test_independent_scorer_agrees(folder: Path, tmp_path: Path) -> None:
     pairs = []
-    for k, gold_path in enumerate(sorted(folder.glob("*.gold.yaml"))):
+    for k, gold_path in enumerate(sorted(folder.rglob("*.gold.yaml"))):
         gold = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
         predicted = perturb(gold, k)
-        name = gold_path.name[: -len(".gold.yaml")]
+        name = str(gold_path.relative_to(folder))[: -len(".gold.yaml")]
         target = tmp_path / (f"{name}.json" if k % 3 == 0 else f"{name}.yaml")
+        target.parent.mkdir(parents=True, exist_ok=True)
         if target.suffix == ".json":
             target.write_text(json.dumps(predicted, default=str), encoding="utf-8")
         else:

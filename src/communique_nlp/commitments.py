@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from communique_nlp.assets import load_yaml
 from communique_nlp.model import Commitment, Document, Paragraph, Section
-from communique_nlp.nlp import norms, pipeline, tokens
+from communique_nlp.nlp import norms, pipeline, sentences, tokens
 from communique_nlp.segment import fold, stable_id
 
 if TYPE_CHECKING:
@@ -155,35 +155,43 @@ def _lead_in_undertaking(item: Paragraph, cache: dict[str, _Found | None],
     if not item.lead_in:
         return None
     if item.lead_in not in cache:
-        doc = tokens(language, item.lead_in)
-        last = list(doc.sents)[-1]
-        cache[item.lead_in] = _undertaking(last, language, _quoted_spans(item.lead_in))
+        found = _sentence_undertakings(item.lead_in, language, only_last=True)
+        cache[item.lead_in] = found[0][1] if found else None
     return cache[item.lead_in]
 
 
-def _sentence_undertakings(text: str, language: str,
-                           skip_last: bool = False) -> list[tuple[str, _Found]]:
-    doc = tokens(language, text)
+def _sentence_undertakings(text: str, language: str, skip_last: bool = False,
+                           only_last: bool = False) -> list[tuple[str, _Found]]:
+    """Each sentence of ``text`` with a valid cue, and its undertaking.
+
+    The matcher runs once over the paragraph; most paragraphs hold no cue and are never
+    split into sentences.
+    """
+    cues = _cues(language)
+    matches = cues.matcher(tokens(language, text), as_spans=True)
+    if not matches:
+        return []
     quoted = _quoted_spans(text)
-    sentences = list(doc.sents)
+    found = sentences(language, text)
     if skip_last:
-        sentences = sentences[:-1]
+        found = found[:-1]
+    if only_last:
+        found = found[-1:]
     result = []
-    for sentence in sentences:
-        undertaking = _undertaking(sentence, language, quoted)
+    for sentence in found:
+        inside = [m for m in matches if sentence.start <= m.start and m.end <= sentence.end]
+        undertaking = _undertaking(sentence, inside, cues, quoted)
         if undertaking is not None:
             result.append((sentence.text.strip(), undertaking))
     return result
 
 
-def _undertaking(sentence: Span, language: str,
+def _undertaking(sentence: Span, matches: list[Span], cues: _Cues,
                  quoted: list[tuple[int, int]]) -> _Found | None:
-    """The first valid commitment cue of ``sentence``, with its actor."""
-    if any(start <= sentence.start_char < end for start, end in quoted):
+    """The first valid commitment cue among ``matches`` in ``sentence``, with its actor."""
+    if not matches or any(start <= sentence.start_char < end for start, end in quoted):
         return None
-    cues = _cues(language)
-    matches = sorted(cues.matcher(sentence, as_spans=True), key=lambda s: (s.start, -len(s)))
-    for match in matches:
+    for match in sorted(matches, key=lambda s: (s.start, -len(s))):
         if any(start <= match.start_char < end for start, end in quoted):
             continue
         info = cues.info[match.label_]

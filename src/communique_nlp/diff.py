@@ -283,8 +283,10 @@ def _entity_tokens(doc: Doc, language: str) -> set[int]:
     names = gazetteers()
     covered: set[int] = set()
     for gazetteer in (names.countries, names.organizations, names.organizations_lower):
-        for _, start, end in gazetteer.spans(doc):
-            covered.update(range(start, end))
+        for _, start, end in gazetteer.spans(doc.text):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is not None:
+                covered.update(range(span.start, span.end))
     return covered
 
 

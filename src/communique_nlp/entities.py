@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from communique_nlp.assets import load_yaml
 from communique_nlp.dates import find_dates
 from communique_nlp.model import Document, Entities, Person, Section
-from communique_nlp.nlp import Gazetteer, tokens
+from communique_nlp.nlp import Gazetteer
 from communique_nlp.segment import fold, is_date_line
 
 if TYPE_CHECKING:
@@ -112,13 +112,12 @@ def find_entities(document: Document) -> Document:
 
 
 def countries_in(text: str, language: str) -> list[str]:
-    return [code for code in gazetteers().countries.find(tokens(language, text)) if code != "-"]
+    return [code for code in gazetteers().countries.find(text) if code != "-"]
 
 
 def organizations_in(text: str, language: str) -> list[str]:
-    doc = tokens(language, text)
     names = gazetteers()
-    return [*names.organizations.find(doc), *names.organizations_lower.find(doc)]
+    return [*names.organizations.find(text), *names.organizations_lower.find(text)]
 
 
 def _people(text: str, language: str) -> list[Person]:

@@ -8,6 +8,7 @@ too few letters to judge is ``und``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any
@@ -17,9 +18,10 @@ from communique_nlp.model import Block, Document, LanguageProfile
 LANGUAGES = ("en", "fr")
 MIN_LETTERS = 20  # below this a block is 'und': too short to judge
 SAMPLE_CHARS = 240  # between two languages, a few sentences decide as well as a page
-TRIALS = 3  # langdetect's default 7 random trials are for choosing among 55 languages
-RUN_CHARS = 720  # short blocks are judged together, by runs of about this many characters
+TRIALS = 2  # langdetect's default 7 random trials are for choosing among 55 languages
+RUN_CHARS = 1500  # short blocks are judged together, by runs of about this many characters
 SEED = 0
+_LETTERS = re.compile(r"[^\W\d_]")
 
 
 @lru_cache(maxsize=1)
@@ -40,7 +42,7 @@ def _factory() -> Any:
 
 def detect(text: str) -> tuple[str, float]:
     """The language of ``text`` and the detector's probability for it."""
-    if sum(c.isalpha() for c in text[:SAMPLE_CHARS * 2]) < MIN_LETTERS:
+    if len(_LETTERS.findall(text, 0, SAMPLE_CHARS * 2)) < MIN_LETTERS:
         return "und", 0.0
     from langdetect.lang_detect_exception import LangDetectException
 
@@ -78,7 +80,7 @@ def detect_language(document: Document) -> Document:
 
 
 def _judged(block: Block) -> bool:
-    return sum(c.isalpha() for c in block.text[:SAMPLE_CHARS]) >= MIN_LETTERS
+    return len(_LETTERS.findall(block.text, 0, SAMPLE_CHARS)) >= MIN_LETTERS
 
 
 def _runs(blocks: tuple[Block, ...]) -> list[list[Block]]:

@@ -2,13 +2,12 @@
 
 Stages are plain functions ``Document -> Document``; each fills in its own fields with
 ``dataclasses.replace`` so that a stage can never silently change another stage's output.
-``Extraction`` is the public result: the output schema of SPEC.md (``communique-nlp/1``).
+The public result wraps the finished document: ``serialise.Extraction``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 SCHEMA_ID = "communique-nlp/1"
 
@@ -148,16 +147,3 @@ class Document:
     themes: tuple[ThemeTag, ...] = ()
     entities: Entities = field(default_factory=Entities)
     warnings: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Extraction:
-    """The public result of ``communique_nlp.parse``: SPEC.md's output, as a typed object."""
-
-    document: Document
-
-    def as_dict(self) -> dict[str, Any]:
-        """The extraction in the schema's shape and key order (what YAML/JSON output prints)."""
-        from communique_nlp.serialise import extraction_dict
-
-        return extraction_dict(self.document)

@@ -27,7 +27,7 @@ from communique_nlp.assets import load_yaml, model_path
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.matcher import PhraseMatcher
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 LANGUAGES = ("en", "fr")
 ELISION_PREFIXES = "c d j l m n qu s t jusqu lorsqu puisqu quoiqu presqu"
@@ -96,20 +96,29 @@ def _install_lemma_norms(nlp: Language, language: str) -> None:
 
 @lru_cache(maxsize=8192)
 def tokens(language: str, text: str) -> Doc:
-    """``text`` tokenised and split into sentences, once: commitments, themes and entities all
-    read the same paragraphs. Callers must not modify the returned ``Doc``."""
-    return pipeline(language)(text)
+    """``text`` tokenised, once: commitments and themes read the same paragraphs. Callers
+    must not modify the returned ``Doc``."""
+    return pipeline(language).make_doc(text)
+
+
+def sentences(language: str, text: str) -> list[Span]:
+    """The sentences of ``text`` (spaCy's sentencizer, run on the shared tokens)."""
+    doc = tokens(language, text)
+    if not doc.has_annotation("SENT_START"):
+        pipeline(language).get_pipe("sentencizer")(doc)
+    return list(doc.sents)
 
 
 class Gazetteer:
-    """Names found by the exact text of runs of tokens: longest match first, no overlaps.
+    """Names found by the exact text between word boundaries: longest match first, no overlaps.
 
-    A dictionary lookup over the document's own spaCy tokens, instead of a ``PhraseMatcher``
-    whose thousands of patterns would each have to be tokenised at start-up. ``fold`` says how
-    names compare (exactly for country names, casefolded for organisations).
+    A dictionary lookup, instead of a ``PhraseMatcher`` whose thousands of patterns would each
+    have to be tokenised at start-up. Words are runs of letters and digits, and single
+    punctuation marks, so 'l’Australie', 'États-Unis' and 'U.S.' are found as written.
+    ``fold`` says how names compare (exactly for country names, casefolded for organisations).
     """
 
-    MAX_TOKENS = 12
+    MAX_WORDS = 12
 
     def __init__(self, entries: Iterable[tuple[str, str]],
                  fold: Callable[[str], str] = str) -> None:
@@ -119,27 +128,27 @@ class Gazetteer:
         for label, name in entries:
             for spelling in {name, name.replace("'", "’")}:
                 self.labels.setdefault(fold(spelling), label)
-                self.first_words.add(fold(_FIRST_WORD.split(spelling, maxsplit=1)[0]))
+                self.first_words.add(fold(_WORD.match(spelling)[0]))  # type: ignore[index]
 
-    def find(self, doc: Doc) -> list[str]:
-        """The labels of the names in ``doc``, in order."""
-        return [label for label, _, _ in self.spans(doc)]
+    def find(self, text: str) -> list[str]:
+        """The labels of the names in ``text``, in order."""
+        return [label for label, _, _ in self.spans(text)]
 
-    def spans(self, doc: Doc) -> list[tuple[str, int, int]]:
-        """``(label, start token, end token)`` of each name in ``doc``, in order."""
+    def spans(self, text: str) -> list[tuple[str, int, int]]:
+        """``(label, start, end)`` character offsets of each name in ``text``, in order."""
         found: list[tuple[str, int, int]] = []
-        text = doc.text
+        words = _words(text)
+        first_words, labels, fold = self.first_words, self.labels, self.fold
         index = 0
-        while index < len(doc):
-            start = doc[index]
-            if self.fold(start.text) not in self.first_words:
+        while index < len(words):
+            start = words[index][0]
+            if fold(text[start:words[index][1]]) not in first_words:
                 index += 1
                 continue
-            for end in range(min(len(doc), index + self.MAX_TOKENS), index, -1):
-                last = doc[end - 1]
-                label = self.labels.get(self.fold(text[start.idx:last.idx + len(last)]))
+            for end in range(min(len(words), index + self.MAX_WORDS), index, -1):
+                label = labels.get(fold(text[start:words[end - 1][1]]))
                 if label is not None:
-                    found.append((label, index, end))
+                    found.append((label, start, words[end - 1][1]))
                     index = end
                     break
             else:
@@ -147,7 +156,13 @@ class Gazetteer:
         return found
 
 
-_FIRST_WORD = re.compile(r"[\s'’-]")
+_WORD = re.compile(r"\w+|[^\w\s]")
+
+
+@lru_cache(maxsize=1024)
+def _words(text: str) -> tuple[tuple[int, int], ...]:
+    """Where the words of ``text`` start and end (shared by the gazetteers)."""
+    return tuple((m.start(), m.end()) for m in _WORD.finditer(text))
 
 
 def norms(nlp: Language, text: str) -> tuple[str, ...]:

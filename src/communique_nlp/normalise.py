@@ -35,6 +35,7 @@ _PAGE_NUMBER = re.compile(
     r"(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|de|sur|/)\s*\d{1,4})?)$",
     re.IGNORECASE,
 )
+_CONTROL = re.compile(r"[\x00-\x09\x0b\x0d-\x1f\x7f-\x9f]")  # category Cc but \n and \f
 _METADATA_PREFIX = re.compile(r"^\s*date \d{4}-\d{2}(?:-\d{2})?\s+(?=\S)")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 _MARKDOWN_EMPHASIS = re.compile(r"^(\*\*|__)(?P<text>[^*_]+)\1$")
@@ -63,7 +64,7 @@ def clean_text(text: str) -> str:
     text = text.translate(_DROPPED)
     for char, replacement in _SPACES.items():
         text = text.replace(char, replacement)
-    return "".join(c for c in text if c in "\n\f" or unicodedata.category(c) != "Cc")
+    return _CONTROL.sub("", text)
 
 
 def _lines(text: str) -> list[_Line]:

@@ -8,11 +8,23 @@ type ('yes', '2017-06-27', '1.0', 'null') are quoted, so the file round-trips.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
 from communique_nlp.model import SCHEMA_ID, Document
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The public result of ``communique_nlp.parse``: SPEC.md's output, as a typed object."""
+
+    document: Document
+
+    def as_dict(self) -> dict[str, Any]:
+        """The extraction in the schema's shape and key order (what YAML/JSON output prints)."""
+        return extraction_dict(self.document)
 
 
 def extraction_dict(document: Document) -> dict[str, Any]:
