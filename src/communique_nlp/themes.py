@@ -27,6 +27,7 @@ SEARCHED_KINDS = ("lead", "body", "quote", "quick_facts", "background", "attende
 WEIGHTS = {"strong": 1.0, "weak": 0.5}
 TAG_THRESHOLD = 1.0  # one strong mention, or two weak ones
 MAX_EVIDENCE = 5
+MIN_PASSAGE = 40  # shorter texts (headings, labels) are not counted as passages of their own
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,8 @@ def tag_themes(document: Document, taxonomy: Taxonomy) -> Document:
         return section.language if section.language in ("en", "fr") else default
 
     found: dict[str, list[tuple[Mention, str]]] = {}
+    passages: dict[str, set[int]] = {}  # theme -> the passages that mention it
+    total = 0
     for section in document.sections:
         if section.kind not in SEARCHED_KINDS:
             continue
@@ -120,9 +123,11 @@ def tag_themes(document: Document, taxonomy: Taxonomy) -> Document:
                  *((p.text, p.language if p.language in ("en", "fr") else lang(section))
                    for p in section.paragraphs)]
         for text, language in texts:
+            total += 1 if len(text) >= MIN_PASSAGE else 0
             for mention in mentions(text, language, taxonomy):
                 found.setdefault(mention.theme, []).append((mention, section.id))
-    tags = _document_tags(found, taxonomy)
+                passages.setdefault(mention.theme, set()).add(total)
+    tags = _document_tags(found, passages, total, taxonomy)
     tagged = {tag.id for tag in tags}
     by_section: dict[str, list[Mention]] = {}
     for hits in found.values():
@@ -183,8 +188,12 @@ def _commitment_themes(commitment: Commitment, section: Section, taxonomy: Taxon
     return replace(commitment, themes=themes)
 
 
-def _document_tags(found: dict[str, list[tuple[Mention, str]]],
-                   taxonomy: Taxonomy) -> tuple[ThemeTag, ...]:
+def _document_tags(found: dict[str, list[tuple[Mention, str]]], passages: dict[str, set[int]],
+                   total: int, taxonomy: Taxonomy) -> tuple[ThemeTag, ...]:
+    """Tags with evidence. The score is half how strongly the theme is attested (1 - 2^-weight,
+    so four strong mentions give 0.94) and half how much of the text it runs through (the
+    share of passages mentioning it): a translation scores the same as its original, since
+    both languages' lexicons find the theme in the same passages, if not as often."""
     tags = []
     for theme in taxonomy.themes:
         hits = found.get(theme.id, [])
@@ -192,8 +201,9 @@ def _document_tags(found: dict[str, list[tuple[Mention, str]]],
         if weight < TAG_THRESHOLD:
             continue
         evidence = list(dict.fromkeys(Evidence(text=m.text, section=s) for m, s in hits))
+        coverage = min(1.0, len(passages.get(theme.id, ())) / max(total, 1))
         tags.append(ThemeTag(
-            id=theme.id, label=theme.label, score=round(1 - 0.5 ** (weight / 2), 2),
+            id=theme.id, label=theme.label, score=round((1 - 0.5 ** weight + coverage) / 2, 2),
             mentions=len(hits), evidence=tuple(evidence[:MAX_EVIDENCE]),
         ))
     return tuple(sorted(tags, key=lambda t: (-t.score, taxonomy.order(t.id))))
