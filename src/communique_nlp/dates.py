@@ -28,7 +28,7 @@ def _patterns() -> tuple[dict[str, int], re.Pattern[str]]:
         + day.format("d1") + r"\s+(?P<m1>" + month + r")\.?,?\s+(?P<y1>(?:19|20)\d\d)"
         + r"|(?P<m2>" + month + r")\.?\s+" + day.format("d2") + r",?\s+(?P<y2>(?:19|20)\d\d)"
         + r"|(?P<y3>(?:19|20)\d\d)-(?P<m3>[01]\d)-(?P<d3>[0-3]\d)"
-        + r"|(?P<d4>[0-3]?\d)/(?P<m4>[01]?\d)/(?P<y4>(?:19|20)\d\d)"
+        + r"|(?P<d4>[0-3]?\d)(?P<sep>[/.])(?P<m4>[01]?\d)(?P=sep)(?P<y4>(?:19|20)\d\d)"
         + r")(?![\w-])",
         re.IGNORECASE,
     )

@@ -173,13 +173,13 @@ def _date_and_place(sections: tuple[Section, ...]) -> tuple[str | None, str | No
     lead = next((s for s in sections if s.kind == "lead"), None)
     candidates: list[tuple[int, int, str, str | None]] = []
     if lead:
-        for index, paragraph in enumerate(lead.paragraphs[:4]):
+        for index, paragraph in enumerate(lead.paragraphs[:6]):
             for mention in find_dates(paragraph.text)[:1]:
                 before = paragraph.text[:mention.start]
                 place = _place(before) or _place_after(paragraph.text[mention.end:])
                 dateline = place is not None or not before.strip(" -–—(") or is_date_line(
                     paragraph.text)
-                if mention.start <= 80 and index <= 2 and dateline:
+                if mention.start <= 80 and dateline:
                     published = fold(before).strip().startswith(_PUBLISHED)
                     candidates.append((2 if published else 0, index, mention.iso, place))
         for index, paragraph in enumerate(lead.paragraphs):

@@ -78,6 +78,7 @@ class Section:
     paragraphs: tuple[Paragraph, ...]
     bullets: tuple[Bullet, ...] = ()
     themes: tuple[str, ...] = ()
+    opens_list: bool = False  # the heading ended with ':', so its paragraphs may be list items
 
     @property
     def text(self) -> str:

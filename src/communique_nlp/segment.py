@@ -55,6 +55,8 @@ class _Lexicon:
     connectives: tuple[str, ...]
     speech_verbs: tuple[str, ...]
     role_heads: frozenset[str]
+    chrome_words: tuple[str, ...]
+    function_words: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -67,6 +69,9 @@ def _lexicon() -> _Lexicon:
         chrome_exact=frozenset(fold(x) for x in chrome["exact"]),
         chrome_prefixes=tuple(fold(x) for x in chrome["prefixes"]),
         chrome_paragraphs=tuple(fold(x) for x in chrome["paragraphs"]),
+        chrome_words=tuple(fold(x) for x in chrome["words"]),
+        function_words=frozenset(fold(w) for ws in load_yaml("glossary.yaml")["stopwords"].values()
+                                 for w in ws),
         lead_in_words=frozenset(w for ws in data["lead_in_words"].values() for w in ws),
         connectives=tuple(fold(x) for xs in data["connectives"].values() for x in xs),
         speech_verbs=tuple(fold(x) for xs in data["speech_verbs"].values() for x in xs),
@@ -82,7 +87,15 @@ def is_chrome(text: str) -> bool:
         label.rstrip(" :") in lexicon.chrome_exact
         or label.startswith(lexicon.chrome_prefixes)
         or label.startswith(lexicon.chrome_paragraphs)
+        or (len(label) <= 300 and any(word in label for word in lexicon.chrome_words))
+        or _is_breadcrumb(label)
     )
+
+
+def _is_breadcrumb(label: str) -> bool:
+    """'Home > News > Statements', 'Accueil › Presse › Communiqués', 'FR | EN'."""
+    parts = re.split(r"\s[>›»/|]\s", label)
+    return len(parts) >= 2 and all(len(part) <= 40 for part in parts) and len(label) <= 160
 
 
 def heading_kind(text: str) -> str | None:
@@ -114,8 +127,9 @@ def _heading_candidate(block: Block) -> bool:
         return False
     if len(text) > MAX_HEADING_CHARS or len(text.split()) > MAX_HEADING_WORDS:
         return False
-    if _is_byline(text):
-        return False
+    if _is_byline(text) or any(f" {verb}" in f" {fold(text)}" for verb in
+                               _lexicon().speech_verbs):
+        return False  # 'The Home Secretary said:' introduces a quotation
     if text.endswith(":"):
         return _label_heading(text)
     return True
@@ -125,8 +139,10 @@ def _label_heading(text: str) -> bool:
     """'General information:' is a heading, 'Key implications include:' a list lead-in."""
     if heading_kind(text):
         return True
+    if "," in text:
+        return False  # 'Aujourd'hui, nous convenons de :' opens a list
     words = fold(text).rstrip(" :").split()
-    return len(words) <= 6 and not set(words) & _lexicon().lead_in_words
+    return len(words) <= 5 and not set(words) & _lexicon().lead_in_words
 
 
 def _is_reference(text: str) -> bool:
@@ -166,12 +182,14 @@ class _Builder:
     sections: list[Section] = field(default_factory=list)
     heading: str | None = None
     kind: str = "lead"
+    opens_list: bool = False  # the heading ended with ':' ('Renseignements généraux :')
     paragraphs: list[Paragraph] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
 
     def start(self, heading: str | None, kind: str) -> None:
         self.close()
         self.heading, self.kind = heading, kind
+        self.opens_list = heading is not None and heading.endswith(":")
 
     def only_chrome(self) -> bool:
         """A chrome notice ('Archived content' and its text), not a section the author wrote."""
@@ -188,8 +206,10 @@ class _Builder:
     def close(self) -> None:
         if self.heading is not None or self.paragraphs:
             language = _section_language(self.heading, self.blocks)
-            self.sections.append(Section(id="", heading=self.heading, kind=self.kind,
-                                         language=language, paragraphs=tuple(self.paragraphs)))
+            self.sections.append(Section(
+                id="", heading=self.heading.rstrip(" :") if self.heading else None,
+                kind=self.kind, language=language, paragraphs=tuple(self.paragraphs),
+                opens_list=self.opens_list))
         self.heading, self.paragraphs, self.blocks = None, [], []
 
 
@@ -236,7 +256,9 @@ def _title(blocks: list[Block]) -> tuple[str | None, int, list[Block]]:
     if not candidates:
         first = next((i for i, b in enumerate(blocks) if not is_chrome(b.text)), 0)
         return None, first, blocks[:first]
-    last = candidates[-1]
+    # the headline is the longest of the heading-like lines before the text: a kicker
+    # ('Press release'), a site or ministry name, a standfirst under the date are shorter
+    last = max(candidates, key=lambda i: (len(blocks[i].text), i))
     preamble = [b for b in blocks[:last] if fold(b.text) != fold(blocks[last].text)]
     start = last + 1
     while start < len(blocks) and fold(blocks[start].text) == fold(blocks[last].text):
@@ -246,18 +268,21 @@ def _title(blocks: list[Block]) -> tuple[str | None, int, list[Block]]:
 
 def _read_body(blocks: list[Block], builder: _Builder) -> None:
     body_seen = False
+    listing = False  # after a lead-in ending with ':', short lines are items, not headings
     for index, block in enumerate(blocks):
         nxt = blocks[index + 1] if index + 1 < len(blocks) else None
         text = block.text
+        was_listing, listing = listing, _opens_list(block) or (listing and _open_item(block))
         kind = heading_kind(text) if not block.glyph else None
-        if kind == builder.kind and builder.kind != "body":
+        if kind == builder.kind and kind in ("links", "contacts"):
             kind = None  # 'Media Relations' under 'Contacts' is an entry of that section
         if kind == "boilerplate" and is_chrome(text):
             kind = None  # a chrome line ('Report a problem on this page'), handled below
         if kind and (len(text) <= MAX_HEADING_CHARS) and not _ends_with_punctuation(text):
-            builder.start(text.rstrip(" :"), kind)
+            builder.start(text, kind)
             continue
-        if builder.kind == "boilerplate" and builder.only_chrome() and len(text) > 100 \
+        starts_text = len(text) > 100 or is_date_line(text)  # a dateline opens the lead
+        if builder.kind == "boilerplate" and builder.only_chrome() and starts_text \
                 and not block.glyph and not is_chrome(text):
             builder.start(None, "body" if builder.has_lead() else "lead")
         if is_chrome(text):
@@ -269,11 +294,16 @@ def _read_body(blocks: list[Block], builder: _Builder) -> None:
                     continue
             builder.add(block, Paragraph(text))
             continue
-        if (builder.kind not in ("boilerplate", "links", "contacts")
+        standfirst = builder.kind == "lead" and not body_seen and len(text) > 60
+        if (builder.kind not in ("boilerplate", "links", "contacts") and not was_listing
+                and not standfirst
                 and (_heading_candidate(block)
                      or _second_version_title(block, blocks[index + 1:index + 4], builder))
-                and (_followed_by_text(nxt) or text.endswith(":"))):
-            builder.start(text.rstrip(" :"), "body")
+                and (_followed_by_text(nxt) or text.endswith(":") or block.heading
+                     or _last_heading(block, nxt))
+                and not (text.endswith(":") and nxt is not None and nxt.glyph
+                         and heading_kind(text) is None and not block.heading)):
+            builder.start(text, "body")
             continue
         if body_seen and _is_signature(block, nxt):
             builder.start(None, "signature")
@@ -291,6 +321,24 @@ def _read_body(blocks: list[Block], builder: _Builder) -> None:
         builder.add(block, Paragraph(text, is_bullet=block.glyph is not None, glyph=block.glyph,
                                      language=block.language))
         body_seen = body_seen or len(text) > 80
+
+
+def _opens_list(block: Block) -> bool:
+    """A sentence ending with ':' that introduces a list ('The following took part:')."""
+    return block.text.endswith(":") and not block.heading and not _heading_candidate(block)
+
+
+def _open_item(block: Block) -> bool:
+    """A short line without final punctuation: an item of a list being read."""
+    return not block.heading and not block.text.endswith((".", "!", "?")) and len(
+        block.text) <= MAX_ITEM_CHARS
+
+
+def _last_heading(block: Block, nxt: Block | None) -> bool:
+    """A heading where the copy was cut: the last line, one to three words ('Prévention'),
+    not the first word of a cut sentence ('Nous')."""
+    words = fold(block.text).split()
+    return nxt is None and len(words) <= 3 and not set(words) & _lexicon().function_words
 
 
 def _second_version_title(block: Block, following: list[Block], builder: _Builder) -> bool:
@@ -330,14 +378,18 @@ def _opens_quote(text: str) -> bool:
 
 
 def _mark_lists(sections: list[Section]) -> list[Section]:
-    return [replace(s, paragraphs=tuple(_list_items(list(s.paragraphs), s.heading)))
-            for s in sections]
+    tail = sections[-1].paragraphs[-1].text if sections and sections[-1].paragraphs else ""
+    return [replace(s, paragraphs=tuple(_list_items(
+        list(s.paragraphs), f"{s.heading}:" if s.opens_list else None, tail))) for s in sections]
 
 
-def _list_items(paragraphs: list[Paragraph], heading: str | None) -> list[Paragraph]:
-    """Attach each list item to its lead-in, and find the items of implied lists."""
+def _list_items(paragraphs: list[Paragraph], lead_in: str | None,
+                tail: str) -> list[Paragraph]:
+    """Attach each list item to its lead-in, and find the items of implied lists.
+
+    ``lead_in`` is the section's heading when it ended with ':' (it opens a list).
+    """
     result: list[Paragraph] = []
-    lead_in: str | None = heading if heading and heading.endswith(":") else None
     items: list[Paragraph] = []
     implied = lead_in is not None  # paragraphs after a lead-in may be the items
     parent: tuple[str, str | None] | None = None  # (glyph class, lead-in) of an item with sub-items
@@ -354,7 +406,7 @@ def _list_items(paragraphs: list[Paragraph], heading: str | None) -> list[Paragr
                 parent, lead_in, items = (glyph_class, lead_in), text, []
             continue
         parent = None
-        if implied and lead_in and _item_like(text) and _continues_list(items):
+        if implied and lead_in and _item_like(text, tail) and _continues_list(items):
             items.append(Paragraph(text, is_bullet=True, lead_in=lead_in))
             result.append(items[-1])
             continue
@@ -382,16 +434,19 @@ def _continues_list(items: list[Paragraph]) -> bool:
     last = items[-1].text.rstrip()
     if last.endswith((";", ",")) or re.search(r"[;,]\s*(?:and|et|or|ou),?$", last):
         return True
-    return last.endswith(".") and all(item.text.rstrip().endswith(".") for item in items)
+    if last.endswith(".") and all(item.text.rstrip().endswith(".") for item in items):
+        return True
+    # 'Austria: Federal Criminal Police Office' - items with no final punctuation at all
+    return not any(item.text.rstrip().endswith(tuple(".!?;,:")) for item in items)
 
 
-def _item_like(text: str) -> bool:
+def _item_like(text: str, tail: str) -> bool:
     """One sentence, not a quotation, not a new turn of the argument."""
     if not text or len(text) > MAX_ITEM_CHARS or text[0] in _QUOTE_OPENERS:
         return False
     if _SENTENCE_BREAK.search(text.rstrip(" .")):
         return False
-    if not _ends_with_punctuation(text) and not text.endswith(":") and len(text) < MIN_OPEN_ITEM:
+    if text == tail and not _ends_with_punctuation(text) and len(text) < MIN_OPEN_ITEM:
         return False  # a fragment cut off by truncation, not an item
     head = fold(text)
     return not any(head.startswith(c + " ") or head.startswith(c + ",")
