@@ -169,32 +169,35 @@ def _merge_surnames(people: list[Person]) -> list[Person]:
 
 
 def _date_and_place(sections: tuple[Section, ...]) -> tuple[str | None, str | None]:
-    """Dateline first, then the signature, then a date line near the top, then any date."""
-    lead = next((s for s in sections if s.kind == "lead"), None)
+    """Dateline first, then the signature, then a publication stamp, then any date of the lead.
+
+    The dateline is looked for in the stretch before the first headed section: the lead, and
+    the page chrome around the headline, where date lines often stand.
+    """
+    top: list[str] = []
+    for section in sections:
+        if section.kind not in ("lead", "boilerplate") or section.heading:
+            break
+        top.extend(p.text for p in section.paragraphs)
     candidates: list[tuple[int, int, str, str | None]] = []
-    if lead:
-        for index, paragraph in enumerate(lead.paragraphs[:6]):
-            for mention in find_dates(paragraph.text)[:1]:
-                before = paragraph.text[:mention.start]
-                place = _place(before) or _place_after(paragraph.text[mention.end:])
-                dateline = place is not None or not before.strip(" -–—(") or is_date_line(
-                    paragraph.text)
-                if mention.start <= 80 and dateline:
-                    published = fold(before).strip().startswith(_PUBLISHED)
-                    candidates.append((2 if published else 0, index, mention.iso, place))
-        for index, paragraph in enumerate(lead.paragraphs):
-            for mention in find_dates(paragraph.text)[:1]:
-                candidates.append((3, index, mention.iso, None))
-    preamble = sections[0] if sections and sections[0].kind == "boilerplate" else None
-    for index, paragraph in enumerate(preamble.paragraphs if preamble else ()):
-        for mention in find_dates(paragraph.text)[:1]:
-            if is_date_line(paragraph.text):
-                candidates.append((2, index, mention.iso, None))
+    for index, text in enumerate(top[:TOP_PARAGRAPHS]):
+        for mention in find_dates(text)[:1]:
+            before = text[:mention.start]
+            place = _place(before) or _place_after(text[mention.end:])
+            if mention.start > 80 or not (place or not before.strip(" -–—(")
+                                          or is_date_line(text)):
+                continue
+            published = fold(before).strip().startswith(_PUBLISHED)
+            candidates.append((2 if published else 0, index, mention.iso, place))
     for section in sections:
         if section.kind == "signature":
             for paragraph in section.paragraphs:
                 for mention in find_dates(paragraph.text)[:1]:
                     candidates.append((1, 0, mention.iso, _place(paragraph.text[:mention.start])))
+        if section.kind == "lead":
+            for index, paragraph in enumerate(section.paragraphs):
+                for mention in find_dates(paragraph.text)[:1]:
+                    candidates.append((3, index, mention.iso, None))
     if not candidates:
         return None, None
     best = min(candidates, key=lambda c: (c[0], c[1]))
@@ -230,6 +233,7 @@ def _place_after(after: str) -> str | None:
     return " ".join(words)
 
 
+TOP_PARAGRAPHS = 20  # how far into the chrome and lead a dateline is looked for
 _PARTICLES = {"of", "de", "du", "la", "le", "the", "and", "et", "-"}
 
 

@@ -107,7 +107,9 @@ def _ends_with_punctuation(text: str) -> bool:
 
 
 def is_date_line(text: str) -> bool:
-    """A line that is little more than a date ('4 janvier 2019', 'Published 20 July 2021')."""
+    """A line that is little more than a date ('4 janvier 2019', 'Published 20 July 2021',
+    'Publié le 02 avril 2026 | Temps de lecture : 4 minutes')."""
+    text = next((part for part in text.split(" | ") if find_dates(part)), "")
     dates = find_dates(text)
     if not dates:
         return False
@@ -228,10 +230,12 @@ def segment(document: Document) -> Document:
     title, start, preamble = _title(blocks)
     builder = _Builder()
     if preamble:
-        single = len(preamble) == 1 and _heading_candidate(preamble[0])
-        label = preamble[0].text if single and not is_chrome(preamble[0].text) else None
+        last = preamble[-1]
+        single = len(preamble) == 1 and _heading_candidate(last)
+        category = last.text.isupper() and len(last.text.split()) <= 3  # 'STATEMENTS'
+        label = last.text if (single or category) and not is_chrome(last.text) else None
         builder.start(label, "boilerplate")
-        for block in preamble[1:] if label else preamble:
+        for block in preamble[:-1] if label else preamble:
             builder.add(block, Paragraph(block.text))
         builder.start(None, "lead")
     _read_body(blocks[start:], builder)
@@ -284,7 +288,7 @@ def _read_body(blocks: list[Block], builder: _Builder) -> None:
         starts_text = len(text) > 100 or is_date_line(text)  # a dateline opens the lead
         if builder.kind == "boilerplate" and builder.only_chrome() and starts_text \
                 and not block.glyph and not is_chrome(text):
-            builder.start(None, "body" if builder.has_lead() else "lead")
+            builder.start(None, "body" if body_seen else "lead")
         if is_chrome(text):
             if builder.kind != "boilerplate":
                 builder.start(text.rstrip(" :") if _heading_candidate(block) and nxt and
@@ -299,7 +303,8 @@ def _read_body(blocks: list[Block], builder: _Builder) -> None:
                 and not standfirst
                 and (_heading_candidate(block)
                      or _second_version_title(block, blocks[index + 1:index + 4], builder))
-                and (_followed_by_text(nxt) or text.endswith(":") or block.heading
+                and (_followed_by_text(nxt, cut=index + 2 == len(blocks))
+                     or text.endswith(":") or block.heading
                      or _last_heading(block, nxt))
                 and not (text.endswith(":") and nxt is not None and nxt.glyph
                          and heading_kind(text) is None and not block.heading)):
@@ -349,8 +354,11 @@ def _second_version_title(block: Block, following: list[Block], builder: _Builde
             and after not in (None, "und"))
 
 
-def _followed_by_text(nxt: Block | None) -> bool:
-    return nxt is not None and (bool(nxt.glyph) or not _heading_candidate(nxt))
+def _followed_by_text(nxt: Block | None, cut: bool = False) -> bool:
+    """Is the next block text? The last block of a cut copy is text cut mid-sentence."""
+    if nxt is None:
+        return False
+    return bool(nxt.glyph) or not _heading_candidate(nxt) or (cut and len(nxt.text) > 40)
 
 
 def _is_signature(block: Block, nxt: Block | None) -> bool:
@@ -406,7 +414,7 @@ def _list_items(paragraphs: list[Paragraph], lead_in: str | None,
                 parent, lead_in, items = (glyph_class, lead_in), text, []
             continue
         parent = None
-        if implied and lead_in and _item_like(text, tail) and _continues_list(items):
+        if implied and lead_in and _item_like(text, tail) and _continues_list(items, text):
             items.append(Paragraph(text, is_bullet=True, lead_in=lead_in))
             result.append(items[-1])
             continue
@@ -427,7 +435,7 @@ def _glyph_class(glyph: str | None) -> str:
     return "symbol:" + core
 
 
-def _continues_list(items: list[Paragraph]) -> bool:
+def _continues_list(items: list[Paragraph], candidate: str) -> bool:
     """Does the list go on? '...;' and '...; and' do; a '.' closes a ';' list."""
     if not items:
         return True
@@ -436,8 +444,10 @@ def _continues_list(items: list[Paragraph]) -> bool:
         return True
     if last.endswith(".") and all(item.text.rstrip().endswith(".") for item in items):
         return True
-    # 'Austria: Federal Criminal Police Office' - items with no final punctuation at all
-    return not any(item.text.rstrip().endswith(tuple(".!?;,:")) for item in items)
+    # 'Austria: Federal Criminal Police Office' - items with no final punctuation at all,
+    # up to a sentence that ends with one ('Investigations are ongoing.')
+    return not any(item.text.rstrip().endswith(tuple(".!?;,:")) for item in [
+        *items, Paragraph(candidate)])
 
 
 def _item_like(text: str, tail: str) -> bool:
