@@ -112,13 +112,16 @@ def throughput(files: list[Path]) -> float:
         totals["output"] += time.perf_counter() - tick
     elapsed = time.perf_counter() - start
     rate = len(files) / elapsed
-    print(f"  {rate:.1f} documents/s, {size / elapsed / 1e6:.3f} MB/s, "
+    parsing = elapsed - totals["output"]
+    print(f"  parse and write YAML: {rate:.1f} documents/s, {size / elapsed / 1e6:.3f} MB/s, "
           f"{elapsed:.1f} s in all, peak memory {peak_mib():.0f} MiB")
+    print(f"  parse only (what the baseline does): {len(files) / parsing:.1f} documents/s, "
+          f"{size / parsing / 1e6:.3f} MB/s")
     print("  time per stage (share of the total):")
     for name, seconds in sorted(totals.items(), key=lambda item: -item[1]):
         print(f"    {name:12s} {seconds * 1000 / len(files):7.2f} ms/doc  "
               f"{seconds / sum(totals.values()):5.1%}")
-    return rate
+    return len(files) / parsing
 
 
 def baseline(files: list[Path], ours: float) -> None:
@@ -144,7 +147,7 @@ def baseline(files: list[Path], ours: float) -> None:
     size = sum(len(t.encode()) for t in texts)
     print(f"  {rate:.1f} documents/s, {size / elapsed / 1e6:.3f} MB/s, "
           f"peak memory {peak_mib():.0f} MiB (this process)")
-    print(f"  ratio: communique-nlp is {ours / rate:.1f} times the baseline's throughput")
+    print(f"  ratio: communique-nlp parses {ours / rate:.1f} times as many documents per second")
 
 
 def scaling(folder: Path, max_mb: float) -> None:

@@ -19,16 +19,19 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from communique_nlp.assets import load_yaml
 from communique_nlp.model import Commitment, Document, Paragraph, Section
 from communique_nlp.nlp import norms, pipeline, sentences, tokens
-from communique_nlp.segment import fold, stable_id
+from communique_nlp.text import fold, stable_id
 
 if TYPE_CHECKING:
     from spacy.matcher import Matcher
-    from spacy.tokens import Span
+    from spacy.tokens import Doc, Span
 
 SEARCHED_KINDS = ("lead", "body")
+FUTURE = "future tense"  # the label of a subject followed by a verb in the future
 MAX_ACTOR_CHARS = 160
 _QUOTE_PAIRS = {"«": "»", "“": "”", "„": "“", '"': '"'}
 
@@ -42,6 +45,8 @@ class _CueInfo:
 @dataclass(frozen=True)
 class _Cues:
     matcher: Matcher
+    anchors: Any  # numpy array of the norm hashes one of which every cue needs
+    future: re.Pattern[str] | None  # 'nous continuerons', 'le gouvernement collaborera'
     info: dict[str, _CueInfo]
     issuers: frozenset[str]
     third_parties: frozenset[str]
@@ -65,9 +70,10 @@ def _cues(language: str) -> _Cues:
     data = load_yaml("commitments.yaml")
     nlp = pipeline(language)
     adverbs = sorted({n for word in data["adverbs"][language] for n in norms(nlp, word)})
-    gap = {"NORM": {"IN": adverbs}, "OP": "*"}
+    gap = {"NORM": {"IN": adverbs}, "OP": "{0,2}"}
     matcher = Matcher(nlp.vocab)
     info: dict[str, _CueInfo] = {}
+    anchors: set[int] = set()
     for entry in data["cues"][language]:
         pattern: list[dict[str, Any]] = []
         for word in entry["cue"].split():
@@ -79,20 +85,18 @@ def _cues(language: str) -> _Cues:
                 pattern.append({"OP": "?"})
             else:
                 pattern.extend({"NORM": norm} for norm in norms(nlp, word))
+        # the longest word of a cue must be there for the cue to match
+        longest = max((p["NORM"] for p in pattern if isinstance(p.get("NORM"), str)), key=len)
+        anchors.add(nlp.vocab.strings.add(longest))
         label = entry["cue"]
         matcher.add(label, [pattern])
         info[label] = _CueInfo(bool(entry.get("clause")), bool(entry.get("needs_actor")))
     issuers = frozenset(fold(w) for w in data["issuers"][language])
-    if first_person := data["future_first_person"].get(language):
-        subject = "nous" if language == "fr" else None
-        pattern = [{"LOWER": subject}] if subject else [{"LOWER": {"IN": sorted(issuers)}}]
-        matcher.add("future", [[*pattern, {"LOWER": {"REGEX": first_person}}]])
-        info["future"] = _CueInfo(False, True)
-    if third_person := data.get("future_third_person", {}).get(language):
-        matcher.add("future", [[{"LOWER": {"IN": sorted(issuers)}},
-                                {"LOWER": {"REGEX": third_person}}]])
+    info[FUTURE] = _CueInfo(False, True)
     return _Cues(
         matcher=matcher,
+        anchors=np.array(sorted(anchors), dtype="uint64"),
+        future=_future_pattern(data.get("future", {}).get(language), issuers),
         info=info,
         issuers=issuers,
         third_parties=frozenset(fold(w) for w in data["third_parties"][language]),
@@ -104,6 +108,26 @@ def _cues(language: str) -> _Cues:
         statement_objects=tuple(" ".join(norms(nlp, o)) for o in
                                 data["statement_objects"][language]),
     )
+
+
+def _future_pattern(future: dict[str, Any] | None,
+                    issuers: frozenset[str]) -> re.Pattern[str] | None:
+    """A subject and a verb in the future tense, found in the text itself: a regular
+    expression is far cheaper here than a token pattern testing every word's ending."""
+    if not future:
+        return None
+    subjects = sorted(set(future.get("subjects") or []) | issuers, key=len, reverse=True)
+    alternatives = "|".join(map(re.escape, subjects))
+    return re.compile(rf"(?i)(?<![\w'’-])(?:{alternatives})\s+[^\W\d_]+?(?:{future['endings']})"
+                      r"(?![\w-])")
+
+
+def _future_matches(doc: Doc, cues: _Cues) -> list[Span]:
+    if cues.future is None:
+        return []
+    spans = (doc.char_span(m.start(), m.end(), label=FUTURE, alignment_mode="expand")
+             for m in cues.future.finditer(doc.text))
+    return [span for span in spans if span is not None]
 
 
 def find_commitments(document: Document) -> Document:
@@ -168,7 +192,10 @@ def _sentence_undertakings(text: str, language: str, skip_last: bool = False,
     split into sentences.
     """
     cues = _cues(language)
-    matches = cues.matcher(tokens(language, text), as_spans=True)
+    doc = tokens(language, text)
+    matches = _future_matches(doc, cues)
+    if np.isin(doc.to_array("NORM"), cues.anchors).any():  # a cheap test before the matcher
+        matches += cues.matcher(doc, as_spans=True)
     if not matches:
         return []
     quoted = _quoted_spans(text)

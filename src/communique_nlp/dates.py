@@ -35,8 +35,10 @@ def _patterns() -> tuple[dict[str, int], re.Pattern[str]]:
     return months, pattern
 
 
-def find_dates(text: str) -> list[DateMention]:
-    """Every full date (day, month and year) in ``text``, in order."""
+@lru_cache(maxsize=4096)
+def find_dates(text: str) -> tuple[DateMention, ...]:
+    """Every full date (day, month and year) in ``text``, in order (cached: the segmenter
+    asks about the same lines several times)."""
     months, pattern = _patterns()
     found: list[DateMention] = []
     for match in pattern.finditer(text):
@@ -54,4 +56,4 @@ def find_dates(text: str) -> list[DateMention]:
         except ValueError:
             continue
         found.append(DateMention(match.start(), match.end(), iso))
-    return found
+    return tuple(found)

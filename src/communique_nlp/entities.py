@@ -19,7 +19,8 @@ from communique_nlp.assets import load_yaml
 from communique_nlp.dates import find_dates
 from communique_nlp.model import Document, Entities, Person, Section
 from communique_nlp.nlp import Gazetteer
-from communique_nlp.segment import fold, is_date_line
+from communique_nlp.segment import is_date_line
+from communique_nlp.text import fold, words_pattern
 
 if TYPE_CHECKING:
     pass
@@ -40,7 +41,7 @@ class _Gazetteers:
     organizations: Gazetteer  # acronyms, compared exactly
     organizations_lower: Gazetteer  # names, compared casefolded
     honorific_name: re.Pattern[str]  # 'L'honorable Gary Anandasangaree, ministre de ...'
-    role_heads: tuple[str, ...]
+    role_heads: re.Pattern[str]  # any office's head word, as whole words
 
 
 @cache
@@ -63,7 +64,7 @@ def gazetteers() -> _Gazetteers:
         organizations=Gazetteer(exact),
         organizations_lower=Gazetteer([p for p in aliases if p not in set(exact)], str.casefold),
         honorific_name=_honorific_pattern(people["honorifics"]),
-        role_heads=tuple({fold(r) for rs in people["role_heads"].values() for r in rs}),
+        role_heads=words_pattern({fold(r) for rs in people["role_heads"].values() for r in rs}),
     )
 
 
@@ -151,7 +152,7 @@ def _role(rest: str | None, names: _Gazetteers) -> str | None:
     role = re.split(r"\s+(?:said|a déclaré|and|et|who|qui|added|stated)\b", role)[0].strip()
     words = re.findall(r"[\w-]+", fold(role))[:4]
     head = " " + " ".join(words) + " "
-    if any(f" {r} " in head for r in names.role_heads):
+    if names.role_heads.search(head):
         return role[:120]
     return None
 

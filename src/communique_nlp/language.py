@@ -13,6 +13,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
+from communique_nlp.assets import load_yaml
 from communique_nlp.model import Block, Document, LanguageProfile
 
 LANGUAGES = ("en", "fr")
@@ -81,9 +82,31 @@ def detect_language(document: Document) -> Document:
 
 
 def _ends_differ(run: list[Block], verdict: str) -> bool:
-    """Does the run start or end in another language (both versions in one short file)?"""
-    ends = [b for b in (run[0], run[-1]) if _judged(b)]
+    """Does the run start or end in another language (both versions in one short file)?
+
+    Only an end whose function words lean the other way is put to the detector.
+    """
+    ends = [b for b in (run[0], run[-1]) if _judged(b) and _leans_away(b.text, verdict)]
     return any(detect(b.text)[0] not in (verdict, "und") for b in ends)
+
+
+def _leans_away(text: str, verdict: str) -> bool:
+    """More function words of the other language than of ``verdict`` ('the', 'of' / 'le')."""
+    words = _function_words()
+    counts = {lang: 0 for lang in LANGUAGES}
+    for word in re.findall(r"[^\W\d_]+", text[:SAMPLE_CHARS].casefold()):
+        for lang in LANGUAGES:
+            counts[lang] += word in words[lang]
+    return any(counts[lang] > counts.get(verdict, 0) for lang in LANGUAGES if lang != verdict)
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> dict[str, frozenset[str]]:
+    """Each language's function words that the other does not have (from the glossary)."""
+    lists = {lang: {w.casefold() for w in load_yaml("glossary.yaml")["stopwords"][lang]}
+             for lang in LANGUAGES}
+    return {lang: frozenset(lists[lang] - set().union(*(lists[o] for o in LANGUAGES if o != lang)))
+            for lang in LANGUAGES}
 
 
 def _judged(block: Block) -> bool:

@@ -11,9 +11,7 @@ with ':'.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -21,6 +19,7 @@ from communique_nlp.assets import load_yaml
 from communique_nlp.dates import find_dates
 from communique_nlp.language import detect
 from communique_nlp.model import Block, Bullet, Document, Paragraph, Section
+from communique_nlp.text import fold, stable_id, words_pattern
 
 MAX_HEADING_CHARS = 140
 MAX_HEADING_WORDS = 18
@@ -30,15 +29,6 @@ MIN_OPEN_ITEM = 60  # an item without final punctuation shorter than this is a c
 _QUOTE_OPENERS = "«“\"„‘'"
 _QUOTE_CLOSERS = "»”\"’'"
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[«“\"(]?[A-ZÀ-Ý]")
-
-
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Casefolded, apostrophes and dashes unified, spaces collapsed: how labels are compared."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = re.sub(r"[’‘`´]", "'", text)
-    text = re.sub(r"[‐‑‒–—―]", "-", text)
-    return " ".join(text.split())
 
 
 def _label(text: str) -> str:
@@ -55,6 +45,7 @@ class _Lexicon:
     connectives: tuple[str, ...]
     speech_verbs: tuple[str, ...]
     role_heads: frozenset[str]
+    role_pattern: re.Pattern[str]  # any role head, as whole words
     chrome_words: tuple[str, ...]
     function_words: frozenset[str]
 
@@ -62,6 +53,7 @@ class _Lexicon:
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
     data = load_yaml("headings.yaml")
+    heads = {fold(w) for ws in load_yaml("people.yaml")["role_heads"].values() for w in ws}
     kinds = {fold(h): kind for kind, headings in data["kinds"].items() for h in headings}
     chrome = data["chrome"]
     return _Lexicon(
@@ -75,8 +67,8 @@ def _lexicon() -> _Lexicon:
         lead_in_words=frozenset(w for ws in data["lead_in_words"].values() for w in ws),
         connectives=tuple(fold(x) for xs in data["connectives"].values() for x in xs),
         speech_verbs=tuple(fold(x) for xs in data["speech_verbs"].values() for x in xs),
-        role_heads=frozenset(fold(w) for ws in load_yaml("people.yaml")["role_heads"].values()
-                             for w in ws),
+        role_heads=frozenset(heads),
+        role_pattern=words_pattern(heads),
     )
 
 
@@ -163,10 +155,7 @@ def _is_byline(text: str) -> bool:
     or byline line, not a heading."""
     if ", " not in text:
         return False
-    heads = _lexicon().role_heads
-    after = fold(text.split(", ", 1)[1])
-    return any(after.startswith(h + " ") or after == h or f" {h} " in f" {after} "
-               for h in heads)
+    return _lexicon().role_pattern.search(fold(text.split(", ", 1)[1])) is not None
 
 
 def _is_title_candidate(block: Block) -> bool:
@@ -480,15 +469,3 @@ def _with_ids(sections: list[Section]) -> list[Section]:
                         for p in section.paragraphs if p.is_bullet)
         result.append(replace(section, id=stable_id("s", basis, used), bullets=bullets))
     return result
-
-
-def stable_id(prefix: str, text: str, used: set[str]) -> str:
-    """An id derived from the normalised text, so it survives edits of other items."""
-    digest = hashlib.sha1(fold(text).encode("utf-8")).hexdigest()
-    candidate = f"{prefix}-{digest[:8]}"
-    number = 2
-    while candidate in used:
-        candidate = f"{prefix}-{digest[:8]}-{number}"
-        number += 1
-    used.add(candidate)
-    return candidate

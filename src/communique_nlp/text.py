@@ -1,0 +1,35 @@
+"""Text helpers the stages share: how labels compare, phrase patterns, content-derived ids."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from functools import lru_cache
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Casefolded, apostrophes and dashes unified, spaces collapsed: how labels are compared."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"[’‘`´]", "'", text)
+    text = re.sub(r"[‐‑‒–—―]", "-", text)
+    return " ".join(text.split())
+
+
+def words_pattern(phrases: set[str]) -> re.Pattern[str]:
+    """One regular expression finding any of ``phrases`` as whole words."""
+    ordered = sorted(phrases, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, ordered)) + r")(?![\w-])")
+
+
+def stable_id(prefix: str, text: str, used: set[str]) -> str:
+    """An id derived from the normalised text, so it survives edits of other items."""
+    digest = hashlib.sha1(fold(text).encode("utf-8")).hexdigest()
+    candidate = f"{prefix}-{digest[:8]}"
+    number = 2
+    while candidate in used:
+        candidate = f"{prefix}-{digest[:8]}-{number}"
+        number += 1
+    used.add(candidate)
+    return candidate
