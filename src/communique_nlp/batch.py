@@ -57,7 +57,7 @@ from typing import TYPE_CHECKING, Any
 from communique_nlp import __version__
 from communique_nlp.errors import CommuniqueError, MissingInputError
 from communique_nlp.ingest import SUPPORTED_SUFFIXES
-from communique_nlp.output import write_atomic
+from communique_nlp.output import current_umask, write_atomic
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -560,10 +560,10 @@ def _load_output(text: str, fmt: str) -> dict[str, Any] | None:
 
 
 def _yaml_load(text: str) -> Any:
-    import yaml
+    """Our own outputs and manifest, as written (no tags, no aliases); anything else raises."""
+    from communique_nlp.safe_data import parse_data
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(text, Loader=loader)  # a safe loader: plain data only
+    return parse_data(text, "output")
 
 
 def _summary(shown: str, data: dict[str, Any], seconds: float, output_rel: str) -> FileRecord:
@@ -849,6 +849,7 @@ def _assemble_stream(stream: Path, out: Path, records: list[FileRecord],
     placed: list[FileRecord] = []
     handle, temporary = tempfile.mkstemp(prefix=f".{stream.name}.", suffix=".tmp", dir=out)
     try:
+        os.fchmod(handle, 0o666 & ~current_umask())  # as open() would, not mkstemp's 0600
         with os.fdopen(handle, "w", encoding="utf-8") as sink:
             number = 0
             for record in records:

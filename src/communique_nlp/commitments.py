@@ -15,6 +15,7 @@ quick facts, contacts, page chrome), are not searched.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,7 @@ import numpy as np
 from communique_nlp.assets import load_yaml
 from communique_nlp.model import Commitment, Document, Paragraph, Section
 from communique_nlp.nlp import norms, pipeline, sentences, tokens
-from communique_nlp.text import fold, stable_id
+from communique_nlp.text import UsedIds, fold, stable_id
 
 if TYPE_CHECKING:
     from spacy.matcher import Matcher
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 SEARCHED_KINDS = ("lead", "body")
 FUTURE = "future tense"  # the label of a subject followed by a verb in the future
 MAX_ACTOR_CHARS = 160
+MAX_CUES_PER_SENTENCE = 20  # cues tried in one sentence: a run-on sentence stays linear
 _QUOTE_PAIRS = {"«": "»", "“": "”", "„": "“", '"': '"'}
 
 
@@ -133,7 +135,7 @@ def _future_matches(doc: Doc, cues: _Cues) -> list[Span]:
 def find_commitments(document: Document) -> Document:
     default = document.language.language if document.language else "en"
     commitments: list[Commitment] = []
-    used: set[str] = set()
+    used: set[str] = UsedIds()
     for section in document.sections:
         if section.kind not in SEARCHED_KINDS:
             continue
@@ -198,15 +200,19 @@ def _sentence_undertakings(text: str, language: str, skip_last: bool = False,
         matches += cues.matcher(doc, as_spans=True)
     if not matches:
         return []
-    quoted = _quoted_spans(text)
+    quoted = _Quoted(_quoted_spans(text))
     found = sentences(language, text)
     if skip_last:
         found = found[:-1]
     if only_last:
         found = found[-1:]
+    matches.sort(key=lambda m: m.start)  # stable: the order of equal starts is kept
+    starts = [m.start for m in matches]
     result = []
     for sentence in found:
-        inside = [m for m in matches if sentence.start <= m.start and m.end <= sentence.end]
+        inside = [m for m in matches[bisect_left(starts, sentence.start):
+                                     bisect_left(starts, sentence.end)]
+                  if m.end <= sentence.end]
         undertaking = _undertaking(sentence, inside, cues, quoted)
         if undertaking is not None:
             result.append((sentence.text.strip(), undertaking))
@@ -214,12 +220,13 @@ def _sentence_undertakings(text: str, language: str, skip_last: bool = False,
 
 
 def _undertaking(sentence: Span, matches: list[Span], cues: _Cues,
-                 quoted: list[tuple[int, int]]) -> _Found | None:
+                 quoted: _Quoted) -> _Found | None:
     """The first valid commitment cue among ``matches`` in ``sentence``, with its actor."""
-    if not matches or any(start <= sentence.start_char < end for start, end in quoted):
+    if not matches or sentence.start_char in quoted:
         return None
-    for match in sorted(matches, key=lambda s: (s.start, -len(s))):
-        if any(start <= match.start_char < end for start, end in quoted):
+    ordered = sorted(matches, key=lambda s: (s.start, -len(s)))
+    for match in ordered[:MAX_CUES_PER_SENTENCE]:
+        if match.start_char in quoted:
             continue
         info = cues.info[match.label_]
         if _purpose_of_meeting(sentence.doc[sentence.start:match.start].text, cues):
@@ -284,6 +291,19 @@ def _near_subject(sentence: Span, end: int) -> set[str]:
 
 def _words(text: str) -> set[str]:
     return set(re.findall(r"[\w'’-]+", fold(text)))
+
+
+class _Quoted:
+    """Character ranges inside quotation marks (sorted, not overlapping), asked about by
+    bisection: a paragraph of many quotes and sentences stays linear."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = spans
+        self.starts = [start for start, _ in spans]
+
+    def __contains__(self, position: int) -> bool:
+        index = bisect_right(self.starts, position) - 1
+        return index >= 0 and position < self.spans[index][1]
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:

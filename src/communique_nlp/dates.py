@@ -19,7 +19,7 @@ class DateMention:
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[dict[str, int], re.Pattern[str]]:
-    months = {name: int(number) for number, names in load_yaml("months.yaml").items()
+    months = {name: int(number) for number, names in load_yaml("months.yaml")["months"].items()
               for name in names}
     month = "|".join(sorted(map(re.escape, months), key=len, reverse=True))
     day = r"(?P<{}>[0-3]?\d)(?:er|st|nd|rd|th)?"

@@ -50,8 +50,6 @@ are.
 
 from __future__ import annotations
 
-import importlib
-import json
 import math
 import re
 import unicodedata
@@ -61,11 +59,11 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from communique_nlp.assets import load_yaml
-from communique_nlp.errors import InputError, MissingInputError
+from communique_nlp.errors import CommuniqueError, InputError, MissingInputError
 from communique_nlp.model import SCHEMA_ID
+from communique_nlp.safe_data import parse_data
+from communique_nlp.schema import validation_error
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
@@ -76,6 +74,7 @@ if TYPE_CHECKING:
 DIFF_SCHEMA_ID = "communique-nlp-diff/1"
 TIMELINE_SCHEMA_ID = "communique-nlp-timeline/1"
 EXTRACTION_SUFFIXES = (".yaml", ".yml", ".json")
+MAX_PAIRS = 2_000_000  # pairs of commitments (or of sections) scored in one comparison
 MAX_EXTRACTION_BYTES = 20_000_000  # an extraction is tens of kilobytes; refuse anything huge
 
 DEFAULT_THRESHOLD = 0.47  # match score a pair needs to count as the same commitment
@@ -91,24 +90,6 @@ NEUTRAL_THEMES = 0.5  # theme agreement of two commitments that both have no the
 
 # ---------------------------------------------------------------------------------------------
 # Loading
-
-
-class _NoAliasLoader(yaml.SafeLoader):
-    """The safe loader, refusing aliases (no 'billion laughs'), with dates kept as strings."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(
-                None, None, "aliases are not allowed in an extraction file", event.start_mark)
-        return super().compose_node(parent, index)
-
-
-def _timestamp_as_string(loader: yaml.SafeLoader, node: yaml.Node) -> str:
-    return str(loader.construct_scalar(node))  # type: ignore[arg-type]
-
-
-_NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_string)
 
 
 def is_extraction_file(path: str | Path) -> bool:
@@ -132,30 +113,9 @@ def load_extraction(path: str | Path, options: Options | None = None) -> dict[st
         text = path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(str(path), f"cannot read ({error})") from error
-    try:
-        if path.suffix.lower() == ".json":
-            data = json.loads(text)
-        else:
-            data = yaml.load(text, Loader=_NoAliasLoader)  # a safe loader
-    except json.JSONDecodeError as error:
-        raise InputError(str(path), f"invalid JSON ({error})") from error
-    except yaml.YAMLError as error:
-        raise InputError(str(path), f"invalid YAML ({_yaml_problem(error)})") from error
-    except RecursionError as error:
-        raise InputError(str(path), "nested too deeply") from error
+    data = parse_data(text, str(path), fmt="json" if path.suffix.lower() == ".json" else "yaml")
     check_extraction(data, str(path))
     return data  # type: ignore[no-any-return]
-
-
-def _yaml_problem(error: yaml.YAMLError) -> str:
-    if isinstance(error, yaml.MarkedYAMLError):
-        mark = error.problem_mark
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = error.problem or error.context or "error"
-        if "constructor for the tag" in problem:
-            problem = "tags are not allowed: " + problem.split("for the tag", 1)[1].strip()
-        return f"{problem}{where}"
-    return str(error).splitlines()[0]
 
 
 def check_extraction(data: Any, name: str) -> None:
@@ -165,34 +125,10 @@ def check_extraction(data: Any, name: str) -> None:
     schema = data.get("schema")
     if schema != SCHEMA_ID:
         found = f"schema {schema!r}" if schema is not None else "no 'schema' key"
-        raise InputError(name, f"not a {SCHEMA_ID} extraction ({found})")
-    try:  # a dev dependency, without type stubs
-        jsonschema: Any = importlib.import_module("jsonschema")
-    except ImportError:  # a run-time install without the dev extra: check the essentials
-        _check_essentials(data, name)
-        return
-    from communique_nlp.schema import output_schema
-
-    validator = jsonschema.Draft202012Validator(output_schema())
-    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "top level"
-        raise InputError(name, f"not a valid {SCHEMA_ID} extraction ({where}: "
-                               f"{error.message[:200]})")
-
-
-def _check_essentials(data: dict[str, Any], name: str) -> None:
-    shapes = {"document": dict, "sections": list, "commitments": list, "themes": list}
-    for key, kind in shapes.items():
-        if not isinstance(data.get(key), kind):
-            raise InputError(name, f"not a valid {SCHEMA_ID} extraction ({key}: missing or "
-                                   f"not a {kind.__name__})")
-    for key, required in (("commitments", ("id", "text")), ("themes", ("id", "score")),
-                          ("sections", ("id",))):
-        for item in data[key]:
-            if not isinstance(item, dict) or any(r not in item for r in required):
-                raise InputError(name, f"not a valid {SCHEMA_ID} extraction ({key}: items "
-                                       f"need {', '.join(required)})")
+        raise InputError(name, f"not a {SCHEMA_ID} extraction ({found})"[:300])
+    problem = validation_error(data)
+    if problem is not None:
+        raise InputError(name, f"not a valid {SCHEMA_ID} extraction ({problem[:200]})")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,11 +182,11 @@ def features(text: str, language: str) -> frozenset[str]:
     from spacy.util import filter_spans
 
     from communique_nlp.entities import countries_in, organizations_in
-    from communique_nlp.nlp import pipeline
+    from communique_nlp.nlp import make_doc, pipeline
 
     language = language if language in ("en", "fr") else "en"
     glossary = _glossary(language)
-    doc = pipeline(language).make_doc(text)
+    doc = make_doc(pipeline(language), text)
     found: set[str] = set()
     labels: dict[tuple[int, int], set[str]] = {}
     for label, start, end in glossary.matcher(doc):
@@ -393,6 +329,7 @@ def _theme_agreement(a: Item, b: Item) -> float:
 def match_commitments(a: Sequence[Item], b: Sequence[Item],
                       threshold: float = DEFAULT_THRESHOLD) -> list[Match]:
     """One-to-one matches between two commitment lists, in the order of ``a``."""
+    _check_pairs(len(a), len(b), "commitments")
     bags_a = [features(item.text, item.language) for item in a]
     bags_b = [features(item.text, item.language) for item in b]
     weight = _weights([bags_a, bags_b])
@@ -420,6 +357,14 @@ def match_commitments(a: Sequence[Item], b: Sequence[Item],
     return [match for _, match in sorted(matches, key=lambda m: m[0])]
 
 
+def _check_pairs(count_a: int, count_b: int, what: str) -> None:
+    """Every pair is scored: refuse, in one line, lists too long for that to end soon (a
+    communiqué has tens of commitments; a file with thousands is not one)."""
+    if count_a * count_b > MAX_PAIRS:
+        raise CommuniqueError(f"too many {what} to compare ({count_a:,} × {count_b:,} pairs, "
+                              f"more than {MAX_PAIRS:,})")
+
+
 def _reworded(a: Item, b: Item) -> bool:
     return a.language == b.language and normalised(a.text) != normalised(b.text)
 
@@ -445,6 +390,7 @@ def match_sections(a: list[tuple[str, str, str]], b: list[tuple[str, str, str]]
                    ) -> list[tuple[int, int]]:
     """Pairs of indices of the same section: same kind, and for body sections headings that
     say the same thing (glossary concepts, so across languages too)."""
+    _check_pairs(len(a), len(b), "headed sections")
     candidates: list[tuple[float, int, int]] = []
     for i, (heading_a, kind_a, lang_a) in enumerate(a):
         for j, (heading_b, kind_b, lang_b) in enumerate(b):

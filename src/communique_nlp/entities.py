@@ -29,7 +29,7 @@ OWN_TEXT_KINDS = ("lead", "body", "quote", "quick_facts", "background", "attende
 _UPPER = "A-ZÀ-ÖØ-ÞŠŽČĆĐŁŒ"
 _NAME_WORD = rf"[{_UPPER}][\w'’\-]*"
 _NAME = rf"{_NAME_WORD}(?:\s+(?:de |van |von |da |del |bin |le |la )?{_NAME_WORD}){{0,3}}"
-_APPOSITION = re.compile(rf"(?<![\w'’])(?P<name>{_NAME_WORD}\s+{_NAME_WORD}(?:\s+"
+_APPOSITION = re.compile(rf"(?<![\w'’-])(?P<name>{_NAME_WORD}\s+{_NAME_WORD}(?:\s+"
                          rf"{_NAME_WORD})?),\s+(?P<rest>[^,;.«»“”]+)")
 _PUBLISHED = ("published", "publié", "posted", "updated", "mis à jour", "date modified",
               "date de modification", "modifié")
@@ -126,12 +126,17 @@ def _people(text: str, language: str) -> list[Person]:
     found: list[Person] = []
     for match in names.honorific_name.finditer(text):
         found.append(Person(_clean_name(match["name"]), _role(match["rest"], names)))
+    lengths = {len(p.name) for p in found}  # 'does a name end with one already found?',
+    known = {p.name for p in found}  # asked by length: many names stay linear
     for match in _APPOSITION.finditer(text):
         role = _role(", " + match["rest"], names)
         if organizations_in(match["name"], language) or countries_in(match["name"], language):
             continue  # 'Bali Process, co-chaired by Australia' names no person
-        if role and not any(match["name"].endswith(p.name) for p in found):
-            found.append(Person(_clean_name(match["name"]), role))
+        name = match["name"]
+        if role and not any(name[len(name) - n:] in known for n in lengths if n <= len(name)):
+            found.append(Person(_clean_name(name), role))
+            lengths.add(len(found[-1].name))
+            known.add(found[-1].name)
     return [p for p in found if len(p.name.split()) >= 2 or p.role]
 
 
@@ -159,11 +164,10 @@ def _role(rest: str | None, names: _Gazetteers) -> str | None:
 
 def _merge_surnames(people: list[Person]) -> list[Person]:
     """'Minister Toews' is 'Vic Toews' when the full name is given elsewhere."""
-    full = [p for p in people if len(p.name.split()) >= 2]
+    surnames = {p.name.rsplit(" ", 1)[-1] for p in people if len(p.name.split()) >= 2}
     result = []
     for person in people:
-        if len(person.name.split()) == 1 and any(f.name.endswith(" " + person.name)
-                                                  for f in full):
+        if len(person.name.split()) == 1 and person.name in surnames:
             continue
         result.append(person)
     return result
@@ -210,6 +214,8 @@ def _place(before: str) -> str | None:
 
     Only a run of capitalised words is a place: 'we met in Ottawa on' is a sentence.
     """
+    if len(before) > MAX_PLACE_CONTEXT:
+        return None  # a long stretch before the date is a sentence, not a dateline
     text = re.sub(r"^\s*\([^)]*\)\s*", "", before).strip(" ,—–-")
     text = re.sub(r"(?i)[,\s]+(?:le|du|the|on)$", "", text).strip(" ,")
     if not text or len(text) > 60 or fold(text).startswith(_PUBLISHED):
@@ -220,6 +226,8 @@ def _place(before: str) -> str | None:
                                                 for w in words):
         return None
     place = head if "," in text else words[-1]
+    if fold(place) in load_yaml("months.yaml")["weekdays"]:
+        return None  # 'Tuesday, April 14, 2026'
     return place.title() if place.isupper() else place
 
 
@@ -234,6 +242,7 @@ def _place_after(after: str) -> str | None:
     return " ".join(words)
 
 
+MAX_PLACE_CONTEXT = 300  # characters before a date in which a place is looked for
 TOP_PARAGRAPHS = 20  # how far into the chrome and lead a dateline is looked for
 _PARTICLES = {"of", "de", "du", "la", "le", "the", "and", "et", "-"}
 

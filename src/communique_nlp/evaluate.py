@@ -49,7 +49,6 @@ Conventions (documented once, used everywhere):
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -57,9 +56,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from communique_nlp.errors import CommuniqueError, InputError, MissingInputError
+from communique_nlp.safe_data import parse_data
 
 CORE_THEMES: tuple[str, ...] = (
     "terrorism",
@@ -71,6 +69,7 @@ CORE_THEMES: tuple[str, ...] = (
 UNSCORED_SECTION_KINDS = frozenset({"boilerplate", "links", "contacts"})
 PREFIX_MIN_CHARS = 30
 JACCARD_MIN = 0.6
+MAX_PAIRS = 4_000_000  # (gold, predicted) item pairs compared for one field of one document
 MAX_FILE_BYTES = 20_000_000  # gold and prediction files larger than this are refused
 GOLD_SUFFIX = ".gold.yaml"
 DOCUMENT_SUFFIXES = (".txt", ".pdf", ".md", ".html", ".htm")  # searched when NAME has none
@@ -144,6 +143,9 @@ def items_match(gold: str, predicted: str) -> bool:
 
 def match_items(gold: Sequence[str], predicted: Sequence[str]) -> list[tuple[int, int]]:
     """Greedy one-to-one matching of raw item texts: (gold index, predicted index) pairs, sorted."""
+    if len(gold) * len(predicted) > MAX_PAIRS:
+        raise CommuniqueError(f"too many items to match ({len(gold):,} gold × "
+                              f"{len(predicted):,} predicted, more than {MAX_PAIRS:,} pairs)")
     gold_norm = [normalise_text(text) for text in gold]
     pred_norm = [normalise_text(text) for text in predicted]
     candidates: list[tuple[int, float, int, int]] = []
@@ -493,14 +495,26 @@ def load_data(path: Path) -> dict[str, Any]:
         raise MissingInputError(str(path), "no such file") from error
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(str(path), f"cannot read ({error})") from error
-    try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (yaml.YAMLError, ValueError) as error:
-        problem = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise InputError(str(path), f"not valid {path.suffix.lstrip('.') or 'YAML'}: "
-                                    f"{problem}") from error
+    data = parse_data(text, str(path), fmt="json" if path.suffix == ".json" else "yaml",
+                      aliases=True, wording="not valid {fmt}: {problem}")
     if not isinstance(data, dict):
         raise InputError(str(path), "expected a mapping at the top level")
+    return data
+
+
+def load_prediction(path: Path) -> dict[str, Any]:
+    """A prediction file: an extraction in the output schema. Parts may be left out (they
+    are then not predicted), but what is there must have the schema's shape."""
+    from communique_nlp.model import SCHEMA_ID
+    from communique_nlp.schema import validation_error
+
+    data = load_data(path)
+    if data.get("schema") != SCHEMA_ID:
+        raise InputError(str(path), f"not a {SCHEMA_ID} extraction (schema "
+                                    f"{str(data.get('schema'))[:60]!r})")
+    problem = validation_error(data, required=False)
+    if problem is not None:
+        raise InputError(str(path), f"not a valid {SCHEMA_ID} extraction ({problem[:200]})")
     return data
 
 
@@ -554,7 +568,7 @@ def _message(error: Exception) -> str:
 
 
 def evaluate(gold_dir: Path, pred_dir: Path | None = None,
-             parse: Callable[[Path], Any] | None = None) -> EvalReport:
+             parse: Callable[[Path], Any] | None = None, *, debug: bool = False) -> EvalReport:
     """Score every ``NAME.gold.yaml`` under ``gold_dir``.
 
     Predictions come from ``pred_dir/NAME.yaml`` (or ``.json``) when ``pred_dir`` is given,
@@ -562,7 +576,8 @@ def evaluate(gold_dir: Path, pred_dir: Path | None = None,
     be an ``Extraction`` or the dict itself). A prediction that cannot be made or read is
     scored as empty and listed in ``report.errors``; an unreadable gold file is listed there
     and not scored. Raises :class:`MissingInputError` / :class:`InputError` for a missing
-    folder or one without gold files.
+    folder or one without gold files. With ``debug``, an unexpected exception (a bug, not a
+    bad file) is raised instead of listed.
     """
     files = gold_files(gold_dir)
     if pred_dir is not None and not pred_dir.is_dir():
@@ -581,9 +596,20 @@ def evaluate(gold_dir: Path, pred_dir: Path | None = None,
         try:
             predicted = _predict(gold_path, name, pred_dir, parse)
         except Exception as error:
+            if debug and not isinstance(error, CommuniqueError):
+                raise
             problem = _message(error)
             report.errors.append((name, problem))
-        score = score_document(gold, predicted, name)
+        try:
+            score = score_document(gold, predicted, name)
+        except CommuniqueError as error:
+            report.errors.append((name, str(error)))
+            continue
+        except Exception as error:  # a gold file of an unexpected shape: that file alone
+            if debug:
+                raise
+            report.errors.append((name, f"{gold_path}: cannot be scored ({_message(error)})"))
+            continue
         score.error = problem
         report.documents.append(score)
     return report
@@ -596,7 +622,7 @@ def _predict(gold_path: Path, name: str, pred_dir: Path | None,
         if found is None:
             raise MissingInputError(str(pred_dir / name), "no prediction file "
                                                           "(NAME.yaml or NAME.json)")
-        return load_data(found)
+        return load_prediction(found)
     document = document_for(gold_path)
     if document is None:
         raise MissingInputError(str(gold_path.with_name(Path(name).name)),

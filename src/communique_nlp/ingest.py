@@ -12,6 +12,7 @@ import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import BinaryIO
 
 from communique_nlp.errors import InputError, MissingInputError
 from communique_nlp.model import Document, Source
@@ -34,14 +35,17 @@ _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 
 def ingest_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read a file from disk ('-' reads standard input)."""
-    shown = str(path)
+    shown = printable(str(path))
     if shown == "-":
         import sys
 
-        return ingest_bytes(sys.stdin.buffer.read(), path="-", max_bytes=max_bytes)
+        return ingest_bytes(_read_limited(sys.stdin.buffer, max_bytes, "-"), path="-",
+                            max_bytes=max_bytes)
     file = Path(path)
     try:
         if not file.exists():
+            if file.is_symlink():
+                raise InputError(shown, "broken symbolic link, or a loop of links")
             raise MissingInputError(shown, "no such file")
         if file.is_dir():
             raise MissingInputError(shown, "is a directory, not a file")
@@ -51,7 +55,8 @@ def ingest_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Docu
         if size > max_bytes:
             raise InputError(shown, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit "
                                     "(--max-bytes)")
-        data = file.read_bytes()
+        with file.open("rb") as handle:  # the file may grow after it was measured
+            data = _read_limited(handle, max_bytes, shown)
     except OSError as error:
         raise InputError(shown, f"cannot be read ({error.strerror or error})") from error
     fmt = FORMATS.get(file.suffix.lower(), "txt")
@@ -73,7 +78,22 @@ def ingest_bytes(data: bytes, *, path: str = "-", fmt: str = "txt",
         raise InputError(path, "empty file (no text)" if data.strip() else "empty file")
     source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format=fmt,
                     encoding=encoding)
-    return Document(source=source, text=text)
+    nuls = text.count("\x00")
+    warnings = (f"{nuls} NUL character{'s' if nuls > 1 else ''} in the text, dropped",) \
+        if nuls else ()
+    return Document(source=source, text=text, warnings=warnings)
+
+
+def printable(name: str) -> str:
+    """A path as text that can be written anywhere (undecodable bytes shown as \\xNN)."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _read_limited(handle: BinaryIO, max_bytes: int, shown: str) -> bytes:
+    data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(shown, f"input is over the {max_bytes:,}-byte limit (--max-bytes)")
+    return data
 
 
 def ingest_text(text: str, *, path: str = "<text>") -> Document:
@@ -101,10 +121,9 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
     utf16 = _utf16_without_bom(data)
     if utf16:
         return data.decode(utf16), utf16
-    if b"\x00" in data:
-        raise InputError(path, "binary file (contains NUL bytes), not text")
     if sum(data.count(bytes([b])) for b in _CONTROL_BYTES) > max(8, len(data) // 100):
-        raise InputError(path, "binary file (too many control bytes), not text")
+        problem = "contains NUL bytes" if b"\x00" in data else "too many control bytes"
+        raise InputError(path, f"binary file ({problem}), not text")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

@@ -41,6 +41,9 @@ def pipeline(language: str) -> Language:
     _add_abbreviations(nlp, language)
     _install_lemma_norms(nlp, language)
     nlp.add_pipe("sentencizer")
+    # spaCy's 1,000,000-character limit guards the memory of parsers and NER, which these
+    # pipelines do not have; a long paragraph is refused by --max-bytes, not here
+    nlp.max_length = 2**62
     return nlp
 
 
@@ -98,7 +101,39 @@ def _install_lemma_norms(nlp: Language, language: str) -> None:
 def tokens(language: str, text: str) -> Doc:
     """``text`` tokenised, once: commitments and themes read the same paragraphs. Callers
     must not modify the returned ``Doc``."""
-    return pipeline(language).make_doc(text)
+    return make_doc(pipeline(language), text)
+
+
+LONG_RUN = 100  # characters without a space: longer than any word or web address in a release
+RUN_PIECE = 50
+_LONG_RUN = re.compile(rf"(?<!\S)\S{{{LONG_RUN},}}")
+
+
+def make_doc(nlp: Language, text: str) -> Doc:
+    """``nlp.make_doc(text)``, in time linear in the length of ``text``.
+
+    spaCy's tokenizer strips a run's prefixes and suffixes one at a time, copying the rest of
+    the run each time: quadratic in the length of a run without spaces made of punctuation
+    or elisions (a line of quotation marks, "l'l'l'..."). A run longer than ``LONG_RUN``
+    characters is tokenised in pieces of ``RUN_PIECE`` and the pieces joined back: the same
+    text, character for character."""
+    if len(text) < LONG_RUN or not _LONG_RUN.search(text):
+        return nlp.make_doc(text)
+    from spacy.tokens import Doc
+
+    parts: list[str] = []
+    position = 0
+    for match in _LONG_RUN.finditer(text):
+        if match.start() > position:
+            parts.append(text[position:match.start()])
+        parts.extend(text[start:min(start + RUN_PIECE, match.end())]
+                     for start in range(match.start(), match.end(), RUN_PIECE))
+        position = match.end()
+    if position < len(text):
+        parts.append(text[position:])
+    pieces = [token for part in parts for token in nlp.make_doc(part)]
+    return Doc(nlp.vocab, words=[token.text for token in pieces],
+               spaces=[bool(token.whitespace_) for token in pieces])
 
 
 def sentences(language: str, text: str) -> list[Span]:

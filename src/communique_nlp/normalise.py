@@ -35,6 +35,10 @@ _PAGE_NUMBER = re.compile(
     r"(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|de|sur|/)\s*\d{1,4})?)$",
     re.IGNORECASE,
 )
+_SPLIT_WORD = re.compile(r"([^\W\d_]+)-$")
+MAX_WORD = 100  # letters of a word split over two lines that are looked at
+MAX_GLUED = 5000  # a line glued from split words takes no more once this long
+_OTHER_SPACE = re.compile(r"[^\S\n\f]")  # em spaces, ideographic spaces...: one kind of space
 _CONTROL = re.compile(r"[\x00-\x09\x0b\x0d-\x1f\x7f-\x9f]")  # category Cc but \n and \f
 _METADATA_PREFIX = re.compile(r"^\s*date \d{4}-\d{2}(?:-\d{2})?\s+(?=\S)")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
@@ -64,7 +68,7 @@ def clean_text(text: str) -> str:
     text = text.translate(_DROPPED)
     for char, replacement in _SPACES.items():
         text = text.replace(char, replacement)
-    return _CONTROL.sub("", text)
+    return _OTHER_SPACE.sub(" ", _CONTROL.sub("", text))
 
 
 def _lines(text: str) -> list[_Line]:
@@ -217,8 +221,14 @@ def _vocabulary(lines: list[_Line]) -> set[str]:
 
 def _dehyphenate(prev: str, text: str, compounds: set[str],
                  vocabulary: set[str]) -> tuple[str, str]:
-    """Undo a word split over two lines ('coopé-' + 'ration'), keeping real compounds."""
-    match = re.search(r"([^\W\d_]+)-$", prev)
+    """Undo a word split over two lines ('coopé-' + 'ration'), keeping real compounds.
+
+    Only the end of ``prev`` is searched, and a line already glued from more than
+    ``MAX_GLUED`` characters takes no more: hostile input (a megabyte of letters, a hyphen
+    ending every line) stays linear."""
+    if not prev.endswith("-") or len(prev) > MAX_GLUED:
+        return prev, text
+    match = _SPLIT_WORD.search(prev[-MAX_WORD:])
     first = re.match(r"[^\W\d_]+", text)
     if not match or not first or not _starts_lower(text):
         return prev, text

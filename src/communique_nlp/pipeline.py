@@ -47,8 +47,14 @@ def parse(source: str | Path | bytes, options: Options | None = None) -> Extract
 
 
 def _names_a_file(source: str) -> bool:
-    if source == "-" or ("\n" not in source and len(source) < 1024 and Path(source).exists()):
-        return True
+    if "\x00" in source:
+        return False  # no path holds a NUL character
+    try:
+        if source == "-" or ("\n" not in source and len(source) < 1024
+                             and Path(source).exists()):
+            return True
+    except (OSError, ValueError):  # a name too long for the system, say
+        pass
     return "\n" not in source and len(source.split()) < 4  # prose has words, a path few
 
 

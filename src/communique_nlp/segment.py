@@ -19,7 +19,7 @@ from communique_nlp.assets import load_yaml
 from communique_nlp.dates import find_dates
 from communique_nlp.language import detect
 from communique_nlp.model import Block, Bullet, Document, Paragraph, Section
-from communique_nlp.text import fold, stable_id, words_pattern
+from communique_nlp.text import UsedIds, fold, stable_id, words_pattern
 
 MAX_HEADING_CHARS = 140
 MAX_HEADING_WORDS = 18
@@ -176,6 +176,10 @@ class _Builder:
     opens_list: bool = False  # the heading ended with ':' ('Renseignements généraux :')
     paragraphs: list[Paragraph] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
+    # kept as blocks are added, so that no question about the section rescans it
+    all_chrome: bool = True  # every paragraph so far is page chrome
+    last_long_language: str | None = None  # language of the last block over 80 characters
+    lead_seen: bool = False  # a lead section was closed
 
     def start(self, heading: str | None, kind: str) -> None:
         self.close()
@@ -184,15 +188,17 @@ class _Builder:
 
     def only_chrome(self) -> bool:
         """A chrome notice ('Archived content' and its text), not a section the author wrote."""
-        return (self.heading is None or is_chrome(self.heading)) and all(
-            is_chrome(p.text) for p in self.paragraphs)
+        return (self.heading is None or is_chrome(self.heading)) and self.all_chrome
 
     def has_lead(self) -> bool:
-        return any(s.kind == "lead" for s in self.sections)
+        return self.lead_seen
 
     def add(self, block: Block, paragraph: Paragraph) -> None:
         self.blocks.append(block)
         self.paragraphs.append(paragraph)
+        self.all_chrome = self.all_chrome and is_chrome(paragraph.text)
+        if len(block.text) > 80:
+            self.last_long_language = block.language
 
     def close(self) -> None:
         if self.heading is not None or self.paragraphs:
@@ -201,7 +207,9 @@ class _Builder:
                 id="", heading=self.heading.rstrip(" :") if self.heading else None,
                 kind=self.kind, language=language, paragraphs=tuple(self.paragraphs),
                 opens_list=self.opens_list))
+            self.lead_seen = self.lead_seen or self.kind == "lead"
         self.heading, self.paragraphs, self.blocks = None, [], []
+        self.all_chrome, self.last_long_language = True, None
 
 
 def _section_language(heading: str | None, blocks: list[Block]) -> str:
@@ -337,7 +345,7 @@ def _last_heading(block: Block, nxt: Block | None) -> bool:
 
 def _second_version_title(block: Block, following: list[Block], builder: _Builder) -> bool:
     """In a file holding both language versions, the second version's headline."""
-    before = next((b.language for b in reversed(builder.blocks) if len(b.text) > 80), None)
+    before = builder.last_long_language
     after = next((b.language for b in following if len(b.text) > 80), None)
     return (_is_title_candidate(block) and before not in (None, "und", after)
             and after not in (None, "und"))
@@ -461,7 +469,7 @@ def _is_attribution(paragraph: Paragraph, before: list[Paragraph]) -> bool:
 
 def _with_ids(sections: list[Section]) -> list[Section]:
     """Give sections and their list items ids derived from their own text."""
-    used: set[str] = set()
+    used: set[str] = UsedIds()
     result = []
     for section in sections:
         basis = (section.heading or section.kind) + "\n" + section.text[:500]

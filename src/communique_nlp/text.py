@@ -23,13 +23,27 @@ def words_pattern(phrases: set[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, ordered)) + r")(?![\w-])")
 
 
+class UsedIds(set[str]):
+    """The ids given so far, remembering the next free number per base id, so a text repeated
+    many times (100,000 identical bullets) costs no more than distinct ones."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.next_number: dict[str, int] = {}
+
+
 def stable_id(prefix: str, text: str, used: set[str]) -> str:
-    """An id derived from the normalised text, so it survives edits of other items."""
+    """An id derived from the normalised text, so it survives edits of other items.
+
+    A repeated text gets '-2', '-3', ... in order; pass a ``UsedIds`` to keep that linear."""
     digest = hashlib.sha1(fold(text).encode("utf-8")).hexdigest()
-    candidate = f"{prefix}-{digest[:8]}"
-    number = 2
+    base = f"{prefix}-{digest[:8]}"
+    candidate = base
+    numbers = used.next_number if isinstance(used, UsedIds) else {}
+    number = numbers.get(base, 2)
     while candidate in used:
-        candidate = f"{prefix}-{digest[:8]}-{number}"
+        candidate = f"{base}-{number}"
         number += 1
+    numbers[base] = number
     used.add(candidate)
     return candidate

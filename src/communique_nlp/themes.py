@@ -15,10 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from communique_nlp.assets import load_yaml, read_yaml_file
+from communique_nlp.assets import load_yaml
 from communique_nlp.errors import CommuniqueError
 from communique_nlp.model import Commitment, Document, Evidence, Section, ThemeTag
 from communique_nlp.nlp import phrase_matcher, pipeline, tokens
+from communique_nlp.safe_data import read_data_file
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
@@ -60,7 +61,7 @@ class Taxonomy:
 def load_taxonomy(path: Path | None = None) -> Taxonomy:
     """The default taxonomy, or the user's file of the same shape (``--themes FILE``)."""
     try:
-        data: Any = read_yaml_file(path) if path else load_yaml("themes.yaml")
+        data: Any = read_data_file(path) if path else load_yaml("themes.yaml")
         themes = tuple(
             Theme(
                 id=str(entry["id"]),
@@ -102,7 +103,7 @@ def mentions(text: str, language: str, taxonomy: Taxonomy) -> list[Mention]:
     spans = filter_spans(_matcher(taxonomy, language)(doc, as_spans=True))
     result = []
     for span in spans:
-        theme, strength = span.label_.split("|")
+        theme, strength = span.label_.rsplit("|", 1)
         result.append(Mention(theme, WEIGHTS[strength], span.text))
     return result
 
@@ -148,8 +149,22 @@ def tag_themes(document: Document, taxonomy: Taxonomy) -> Document:
         sections.append(replace(section, bullets=bullets, themes=section_themes))
     by_id = {s.id: s for s in sections}
     core = [tag.id for tag in tags if _is_core(tag.id, taxonomy)]
+    lead_ins: dict[str, dict[str, str]] = {}  # section -> item text -> its lead-in
+
+    def lead_in(commitment: Commitment) -> str:
+        if commitment.source != "bullet":
+            return ""
+        if commitment.section not in lead_ins:
+            table: dict[str, str] = {}
+            for p in by_id[commitment.section].paragraphs:
+                if p.is_bullet:
+                    table.setdefault(p.text, p.lead_in or "")
+            lead_ins[commitment.section] = table
+        return lead_ins[commitment.section].get(commitment.text, "")
+
     commitments = tuple(
-        _commitment_themes(c, by_id[c.section], taxonomy, lang(by_id[c.section]), tagged, core)
+        _commitment_themes(c, by_id[c.section], taxonomy, lang(by_id[c.section]), tagged, core,
+                           lead_in(c))
         for c in document.commitments
     )
     return replace(document, sections=tuple(sections), commitments=commitments, themes=tags)
@@ -166,7 +181,8 @@ def _themes_in(found: Iterable[Mention], tagged: set[str], taxonomy: Taxonomy) -
 
 
 def _commitment_themes(commitment: Commitment, section: Section, taxonomy: Taxonomy,
-                       language: str, tagged: set[str], core: list[str]) -> Commitment:
+                       language: str, tagged: set[str], core: list[str],
+                       lead_in: str = "") -> Commitment:
     """Themes judged with the section's context.
 
     The commitment's own strong terms, with the themes of its section heading and (for a list
@@ -176,8 +192,7 @@ def _commitment_themes(commitment: Commitment, section: Section, taxonomy: Taxon
     own = mentions(commitment.text, language, taxonomy)
     context = [section.heading or ""]
     if commitment.source == "bullet":
-        context.append(next((p.lead_in or "" for p in section.paragraphs
-                             if p.is_bullet and p.text == commitment.text), ""))
+        context.append(lead_in)  # of the first item with this text, looked up once per section
     found = [m for m in own if m.weight >= TAG_THRESHOLD]
     found += [m for text in context if text for m in mentions(text, language, taxonomy)]
     themes = _themes_in(found, tagged, taxonomy)

@@ -6,9 +6,12 @@ imports spaCy.
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from communique_nlp.cli.batch import batch_command
+from communique_nlp.cli.common import main_guard, one_line_errors
 from communique_nlp.cli.diff import diff_command
 from communique_nlp.cli.evaluate import eval_command
 from communique_nlp.cli.parse import parse_command
@@ -21,13 +24,12 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.command("parse")(parse_command)
-app.command("batch")(batch_command)
-app.command("diff")(diff_command)
-app.command("themes")(themes_command)
-app.command("schema")(schema_command)
-app.command("eval")(eval_command)
+for name, command in (("parse", parse_command), ("batch", batch_command),
+                      ("diff", diff_command), ("themes", themes_command),
+                      ("schema", schema_command), ("eval", eval_command)):
+    app.command(name)(one_line_errors(command))
 
 
 def main() -> None:
-    app()
+    """The ``communique`` program: no traceback escapes it, unless --debug is given."""
+    main_guard(app, sys.argv[1:])

@@ -60,7 +60,8 @@ def batch_command(
     themes: Annotated[Path | None, typer.Option(
         "--themes", help="A taxonomy file replacing the default (same shape as "
                          "models/themes.yaml).")] = None,
-    max_bytes: Annotated[int, typer.Option(help="Refuse inputs larger than this.")] = 50_000_000,
+    max_bytes: Annotated[int, typer.Option(help="Refuse inputs larger than this (bytes).",
+                                           min=1)] = 50_000_000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=(
         "No progress and no summary; failed files are still named on standard error."))] = False,
     debug: Annotated[bool, typer.Option(help="Show tracebacks (for developers).")] = False,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import re
 import sys
 from collections.abc import Callable
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 
@@ -13,13 +15,87 @@ from communique_nlp.errors import CommuniqueError, MissingInputError
 EXIT_OK = 0
 EXIT_FAILED = 1  # some inputs failed, or a diff found differences when asked to fail
 EXIT_USAGE = 2  # bad option, missing file
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 T = TypeVar("T")
+P = ParamSpec("P")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(message: str) -> str:
+    """``message`` as one printable line: line breaks and control characters escaped, bytes
+    of a file name that are not UTF-8 shown as \\xNN."""
+    message = message.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _UNPRINTABLE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), message)
 
 
 def error_line(message: str) -> None:
     """One clear line on stderr."""
-    typer.echo(f"communique: error: {message}", err=True)
+    typer.echo(f"communique: error: {one_line(message)}", err=True)
+
+
+def internal_error(error: BaseException, name: str | None = None) -> str:
+    """The one line a bug gets (the traceback is for --debug)."""
+    where = f"{name}: " if name else ""
+    return f"{where}internal error ({type(error).__name__}: {error}); rerun with --debug"
+
+
+def one_line_errors(command: Callable[P, None]) -> Callable[P, None]:
+    """Wrap a command: whatever escapes it (a library error, a bug, Ctrl-C) becomes one line
+    on stderr and an exit code, unless the command was given ``--debug``."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        debug = bool(kwargs.get("debug", False))
+        try:
+            command(*args, **kwargs)
+        except (typer.Exit, typer.Abort):  # the command's own exit (click's, not errors)
+            raise
+        except KeyboardInterrupt:
+            if debug:
+                raise
+            error_line("interrupted")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except CommuniqueError as error:
+            if debug:
+                raise
+            fail(str(error), exit_code_for(error))
+        except MemoryError:
+            if debug:
+                raise
+            fail("out of memory", EXIT_FAILED)
+        except Exception as error:
+            if debug or _is_click_error(error):
+                raise
+            fail(internal_error(error), EXIT_FAILED)
+
+    return run
+
+
+def _is_click_error(error: BaseException) -> bool:
+    from click.exceptions import ClickException
+
+    return isinstance(error, ClickException)
+
+
+def main_guard(app: Callable[[], Any], argv: list[str]) -> None:
+    """Run the command line; anything that escapes the commands (an import that fails, a
+    problem in the command-line parser) is one line and exit 1, unless --debug is given."""
+    debug = "--debug" in argv
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        error_line("interrupted")
+        raise SystemExit(EXIT_INTERRUPTED) from None
+    except Exception as error:
+        if debug:
+            raise
+        error_line(internal_error(error))
+        raise SystemExit(EXIT_FAILED) from None
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
@@ -37,12 +113,14 @@ def guarded(action: Callable[[], T], *, debug: bool) -> T | None:
         error_line(str(error))
         return None
     except MemoryError:
+        if debug:
+            raise
         error_line("out of memory")
         return None
     except Exception as error:  # a bug: say so in one line; --debug shows the traceback
         if debug:
             raise
-        error_line(f"internal error ({type(error).__name__}: {error}); rerun with --debug")
+        error_line(internal_error(error))
         return None
 
 

@@ -49,7 +49,8 @@ def diff_command(
         fail(f"{themes}: no such taxonomy file")
     for name in files:
         if not Path(name).is_file():
-            fail(f"{name}: no such file")
+            fail(f"{name}: no such file" if not Path(name).exists() else
+                 f"{name}: not a regular file")
 
     from communique_nlp.cli.common import exit_code_for, guarded
     from communique_nlp.diff import DEFAULT_THRESHOLD, diff, load_extraction, timeline

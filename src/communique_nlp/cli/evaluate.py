@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from communique_nlp.cli.common import EXIT_FAILED, EXIT_OK, error_line, fail, stdout_write
+from communique_nlp.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    error_line,
+    fail,
+    internal_error,
+    stdout_write,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -29,6 +36,7 @@ def eval_command(
         "--errors", help="Also list, per document, what was missed, spurious or wrong.")] = False,
     themes: Annotated[Path | None, typer.Option(
         "--themes", help="A taxonomy file replacing the default, used when parsing.")] = None,
+    debug: Annotated[bool, typer.Option(help="Show tracebacks (for developers).")] = False,
 ) -> None:
     """Score extractions against gold annotations: precision/recall/F1 and accuracy per field.
 
@@ -51,10 +59,22 @@ def eval_command(
 
         return parse_document(path, Options(themes=themes))
 
+    def parse_or_raise(path: Path) -> Any:
+        try:
+            return parse(path)
+        except CommuniqueError:
+            raise
+        except Exception as error:  # a bug: one line for this document, unless --debug
+            if debug:
+                raise
+            raise CommuniqueError(internal_error(error, str(path))) from error
+
     try:
-        report = evaluate(gold_dir, pred, parse)
+        report = evaluate(gold_dir, pred, parse_or_raise, debug=debug)
     except CommuniqueError as error:
-        fail(str(error))
+        if debug:
+            raise
+        fail(str(error))  # no such folder, no gold files in it: usage
     for name, message in report.errors:
         error_line(message if name in message else f"{name}: {message}")
     if fmt == "json":

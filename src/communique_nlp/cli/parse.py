@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +14,7 @@ from communique_nlp.cli.common import (
     EXIT_USAGE,
     error_line,
     fail,
+    internal_error,
     stdout_write,
 )
 
@@ -29,7 +31,8 @@ def parse_command(
     themes: Annotated[Path | None, typer.Option(
         "--themes", help="A taxonomy file replacing the default (same shape as "
                          "models/themes.yaml).")] = None,
-    max_bytes: Annotated[int, typer.Option(help="Refuse inputs larger than this.")] = 50_000_000,
+    max_bytes: Annotated[int, typer.Option(help="Refuse inputs larger than this (bytes).",
+                                           min=1)] = 50_000_000,
     debug: Annotated[bool, typer.Option(help="Show tracebacks (for developers).")] = False,
 ) -> None:
     """Extract structure, commitments, themes and entities from each document."""
@@ -46,12 +49,12 @@ def parse_command(
     to_folder = output is not None and (len(files) > 1 or output.is_dir())
     code = EXIT_OK
     rendered: list[str] = []
+    targets = _Targets()
     for name in files:
         try:
             text = render(parse(Path(name) if name != "-" else "-", options).as_dict(), fmt)
             if to_folder and output is not None:
-                stem = "stdin" if name == "-" else Path(name).name
-                write_atomic(output / f"{stem}.{fmt}", text)
+                write_atomic(output / targets.name_for(name, fmt), text)
             else:
                 rendered.append(text)
         except CommuniqueError as error:
@@ -59,11 +62,15 @@ def parse_command(
                 raise
             error_line(str(error))
             code = max(code, EXIT_USAGE if isinstance(error, MissingInputError) else EXIT_FAILED)
+        except MemoryError:
+            if debug:
+                raise
+            error_line(f"{name}: out of memory")
+            code = max(code, EXIT_FAILED)
         except Exception as error:
             if debug:
                 raise
-            error_line(f"{name}: internal error ({type(error).__name__}: {error}); "
-                       "rerun with --debug")
+            error_line(internal_error(error, name))
             code = max(code, EXIT_FAILED)
     joined = ("---\n" if fmt == "yaml" else "").join(rendered)
     if rendered and output is not None and not to_folder:
@@ -74,3 +81,25 @@ def parse_command(
     elif rendered:
         stdout_write(joined)
     raise typer.Exit(code)
+
+
+class _Targets:
+    """File names in the output folder: the input's own name plus the format ('x.txt.yaml'),
+    never a path (so nothing is written outside the folder), and never the same name for two
+    different inputs ('a/x.txt' and 'b/x.txt' give 'x.txt.yaml' and 'x.txt.2.yaml')."""
+
+    def __init__(self) -> None:
+        self.given: dict[str, str] = {}  # output name -> the input it belongs to
+
+    def name_for(self, name: str, fmt: str) -> str:
+        stem = "stdin" if name == "-" else Path(name).name
+        if stem in ("", ".", "..") or stem.startswith("."):
+            stem = "_" + stem.lstrip(".") if stem.strip(".") else "document"
+        source = name if name == "-" else os.path.abspath(name)
+        number = 1
+        while True:
+            candidate = f"{stem}.{fmt}" if number == 1 else f"{stem}.{number}.{fmt}"
+            owner = self.given.setdefault(candidate, source)
+            if owner == source:
+                return candidate
+            number += 1
