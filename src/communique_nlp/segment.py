@@ -24,10 +24,15 @@ from communique_nlp.text import UsedIds, fold, stable_id, words_pattern
 MAX_HEADING_CHARS = 140
 MAX_HEADING_WORDS = 18
 MAX_TITLE_CHARS = 260
+STANDFIRST_RATIO = 0.6  # a headline above the date can be this much shorter than a standfirst
+MAX_MASTHEAD_WORDS = 7
+SIGNATURE_TAIL = 12  # blocks looked at after a date line to tell a signature from a dateline  # 'Ministry of Emergency Management and Wildfire Services'
 MAX_ITEM_CHARS = 450
 MIN_OPEN_ITEM = 60  # an item without final punctuation shorter than this is a cut-off fragment
 _QUOTE_OPENERS = "«“\"„‘'"
 _QUOTE_CLOSERS = "»”\"’'"
+# 'Ottawa, Ontario', 'Ottawa (Ontario)': a place line, not a heading
+_PLACE_LINE = re.compile(r"^[A-ZÀ-Ý][\w'’-]+(?:,\s*| \()[A-ZÀ-Ý][\w'’ -]{1,30}\)?$")
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[«“\"(]?[A-ZÀ-Ý]")
 
 
@@ -47,6 +52,7 @@ class _Lexicon:
     role_heads: frozenset[str]
     role_pattern: re.Pattern[str]  # any role head, as whole words
     chrome_words: tuple[str, ...]
+    masthead_starts: frozenset[str]
     function_words: frozenset[str]
 
 
@@ -62,6 +68,7 @@ def _lexicon() -> _Lexicon:
         chrome_prefixes=tuple(fold(x) for x in chrome["prefixes"]),
         chrome_paragraphs=tuple(fold(x) for x in chrome["paragraphs"]),
         chrome_words=tuple(fold(x) for x in chrome["words"]),
+        masthead_starts=frozenset(fold(x) for x in data["masthead_starts"]),
         function_words=frozenset(fold(w) for ws in load_yaml("glossary.yaml")["stopwords"].values()
                                  for w in ws),
         lead_in_words=frozenset(w for ws in data["lead_in_words"].values() for w in ws),
@@ -113,8 +120,10 @@ def _heading_candidate(block: Block) -> bool:
     text = block.text
     if block.heading:
         return True
-    if block.glyph or not text or _ends_with_punctuation(text) or is_date_line(text):
+    if block.glyph or not text or is_date_line(text) or _PLACE_LINE.match(text):
         return False
+    if _ends_with_punctuation(text) and not (text.endswith("?") and len(text.split()) <= 8):
+        return False  # a short question is a heading ('Comment se protéger ?')
     if " | " in text:
         return False  # a table row
     if not (text[0].isupper() or text[0].isdigit()):
@@ -158,10 +167,21 @@ def _is_byline(text: str) -> bool:
     return _lexicon().role_pattern.search(fold(text.split(", ", 1)[1])) is not None
 
 
+def _is_masthead(text: str) -> bool:
+    """'Ministry of Emergency Management', 'Minister for Cyber Security', 'The Hon Daniel
+    Mercer MP': who publishes or signs, printed around a headline, not the headline."""
+    words = fold(text).split()
+    if not words or len(words) > MAX_MASTHEAD_WORDS:
+        return False
+    starts = _lexicon().masthead_starts
+    return " ".join(words[:2]) in starts or words[0] in starts
+
+
 def _is_title_candidate(block: Block) -> bool:
     text = block.text
     return (not block.glyph and bool(text) and len(text) <= MAX_TITLE_CHARS
             and len(text.split()) >= 2 and not _is_reference(text) and not _is_byline(text)
+            and not _is_masthead(text)
             and not text.endswith((".", ";", ",", ":")) and not is_date_line(text)
             and (text[0].isupper() or text[0].isdigit() or text[0] in _QUOTE_OPENERS))
 
@@ -251,15 +271,24 @@ def _title(blocks: list[Block]) -> tuple[str | None, int, list[Block]]:
         if _is_title_candidate(block) and not heading_kind(block.text):
             candidates.append(index)
             continue
-        if is_date_line(block.text) or _is_reference(block.text) or _is_label(block):
-            continue  # a date, reference or one-word label line around the headline
+        if (is_date_line(block.text) or _is_reference(block.text) or _is_label(block)
+                or _is_masthead(block.text)):
+            continue  # a date, reference, label or masthead line around the headline
         break
     if not candidates:
         first = next((i for i, b in enumerate(blocks) if not is_chrome(b.text)), 0)
         return None, first, blocks[:first]
     # the headline is the longest of the heading-like lines before the text: a kicker
     # ('Press release'), a site or ministry name, a standfirst under the date are shorter
+    # ...unless a date line stands between two long ones: then the headline is the one above
+    # the date, the one below a standfirst
     last = max(candidates, key=lambda i: (len(blocks[i].text), i))
+    dates = [i for i in range(candidates[0], last) if is_date_line(blocks[i].text)]
+    above = [i for i in candidates if dates and i < dates[0]]
+    if above:
+        best_above = max(above, key=lambda i: (len(blocks[i].text), i))
+        if len(blocks[best_above].text) >= STANDFIRST_RATIO * len(blocks[last].text):
+            last = best_above
     preamble = [b for b in blocks[:last] if fold(b.text) != fold(blocks[last].text)]
     start = last + 1
     while start < len(blocks) and fold(blocks[start].text) == fold(blocks[last].text):
@@ -275,7 +304,7 @@ def _read_body(blocks: list[Block], builder: _Builder) -> None:
         text = block.text
         was_listing, listing = listing, _opens_list(block) or (listing and _open_item(block))
         kind = heading_kind(text) if not block.glyph else None
-        if kind == builder.kind and kind in ("links", "contacts"):
+        if kind == builder.kind and kind in ("links", "contacts") and not text.endswith(":"):
             kind = None  # 'Media Relations' under 'Contacts' is an entry of that section
         if kind == "boilerplate" and is_chrome(text):
             kind = None  # a chrome line ('Report a problem on this page'), handled below
@@ -283,31 +312,37 @@ def _read_body(blocks: list[Block], builder: _Builder) -> None:
             builder.start(text, kind)
             continue
         starts_text = len(text) > 100 or is_date_line(text)  # a dateline opens the lead
-        if builder.kind == "boilerplate" and builder.only_chrome() and starts_text \
+        # chrome under the headline ('For Immediate Release', 'Office of Public Affairs')
+        # ends where the text starts
+        chrome_only = builder.only_chrome() or (builder.heading is None and not body_seen)
+        if builder.kind == "boilerplate" and chrome_only and starts_text \
                 and not block.glyph and not is_chrome(text):
             builder.start(None, "body" if body_seen else "lead")
         if is_chrome(text):
-            if builder.kind != "boilerplate":
-                builder.start(text.rstrip(" :") if _heading_candidate(block) and nxt and
-                              is_chrome(nxt.text) and not _heading_candidate(nxt) else None,
-                              "boilerplate")
-                if builder.heading:
+            label = text.rstrip(" :") if _chrome_label(block, nxt) else None
+            if builder.kind != "boilerplate" or label:
+                builder.start(label, "boilerplate")
+                if label:
                     continue
             builder.add(block, Paragraph(text))
             continue
         standfirst = builder.kind == "lead" and not body_seen and len(text) > 60
+        # short lines under the headline (a kicker, a release number, a sitting) are not
+        # headings: the lead has begun and no text has come yet
+        standfirst = standfirst or (builder.kind == "lead" and not body_seen
+                                    and bool(builder.paragraphs))
+        second_version = _second_version_title(block, blocks[index + 1:index + 4], builder)
         if (builder.kind not in ("boilerplate", "links", "contacts") and not was_listing
-                and not standfirst
-                and (_heading_candidate(block)
-                     or _second_version_title(block, blocks[index + 1:index + 4], builder))
-                and (_followed_by_text(nxt, cut=index + 2 == len(blocks))
+                and (not standfirst or second_version)
+                and (_heading_candidate(block) or second_version)
+                and (_followed_by_text(nxt, cut=index + 2 == len(blocks)) or second_version
                      or text.endswith(":") or block.heading
                      or _last_heading(block, nxt))
                 and not (text.endswith(":") and nxt is not None and nxt.glyph
                          and heading_kind(text) is None and not block.heading)):
             builder.start(text, "body")
             continue
-        if body_seen and _is_signature(block, nxt):
+        if body_seen and _is_signature(block, blocks[index + 1:index + 1 + SIGNATURE_TAIL]):
             builder.start(None, "signature")
             builder.add(block, Paragraph(text))
             continue
@@ -322,7 +357,7 @@ def _read_body(blocks: list[Block], builder: _Builder) -> None:
             builder.start(None, "body")
         builder.add(block, Paragraph(text, is_bullet=block.glyph is not None, glyph=block.glyph,
                                      language=block.language))
-        body_seen = body_seen or len(text) > 80
+        body_seen = body_seen or _is_text(text)
 
 
 def _opens_list(block: Block) -> bool:
@@ -351,17 +386,34 @@ def _second_version_title(block: Block, following: list[Block], builder: _Builde
             and after not in (None, "und"))
 
 
-def _followed_by_text(nxt: Block | None, cut: bool = False) -> bool:
-    """Is the next block text? The last block of a cut copy is text cut mid-sentence."""
+def _is_text(text: str) -> bool:
+    """A paragraph of the document's own text: long, or a sentence of six words or more."""
+    return len(text) > 80 or (text.endswith((".", "!", "?", "»", "”")) and len(text.split()) >= 6)
+
+
+def _chrome_label(block: Block, nxt: Block | None) -> bool:
+    """A chrome line heading what follows: 'Share this page' over its buttons, a label over
+    other chrome; not a label over another label ('Navigation path', 'Left navigation')."""
     if nxt is None:
+        return False
+    if heading_kind(block.text) == "boilerplate":
+        return heading_kind(nxt.text) is None and not nxt.text.endswith(":")
+    return _heading_candidate(block) and is_chrome(nxt.text) and not _heading_candidate(nxt)
+
+
+def _followed_by_text(nxt: Block | None, cut: bool = False) -> bool:
+    """Is the next block text? The last block of a cut copy is text cut mid-sentence; a
+    date line is not text."""
+    if nxt is None or is_date_line(nxt.text):
         return False
     return bool(nxt.glyph) or not _heading_candidate(nxt) or (cut and len(nxt.text) > 40)
 
 
-def _is_signature(block: Block, nxt: Block | None) -> bool:
-    """A place-and-date line closing the text ('Ottawa, le 27 juin 2017')."""
+def _is_signature(block: Block, after: list[Block]) -> bool:
+    """A place-and-date line closing the text ('Ottawa, le 27 juin 2017'): no more text of the
+    document's own follows (a dated second language version does)."""
     return (not block.glyph and is_date_line(block.text)
-            and (nxt is None or len(nxt.text) < 200 or is_chrome(nxt.text)))
+            and all(len(b.text) < 200 or is_chrome(b.text) for b in after))
 
 
 def _is_attendees(text: str) -> bool:
