@@ -10,13 +10,16 @@ import pytest
 
 from communique_nlp.evaluate import evaluate
 
+# corpus/: the documents written with the code, and the two sets written blind (web/, blind2/)
 CORPUS_FLOORS = {
-    "headings": 0.90, "bullets": 0.95, "commitments": 0.90, "countries": 0.95, "themes": 0.95,
+    "headings": 0.96, "bullets": 0.98, "commitments": 0.95, "commitment_themes": 0.96,
+    "countries": 0.98, "themes": 0.95,
 }
 DEV_FLOORS = {
-    "headings": 0.90, "bullets": 0.90, "commitments": 0.90, "countries": 0.95, "themes": 0.95,
+    "headings": 0.97, "bullets": 0.97, "commitments": 0.95, "commitment_themes": 0.95,
+    "countries": 0.98, "themes": 0.96,
 }
-ACCURACY_FLOORS = {"language": 0.95, "kind": 0.90, "date": 0.90}
+ACCURACY_FLOORS = {"language": 0.98, "kind": 0.95, "date": 0.97, "title": 0.97}
 
 
 def check(folder: Path, floors: dict[str, float]) -> None:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from communique_nlp.assets import load_yaml
+from communique_nlp.entities import countries_in
 from communique_nlp.model import Commitment, Document, Paragraph, Section
 from communique_nlp.nlp import norms, pipeline, sentences, tokens
 from communique_nlp.text import UsedIds, fold, stable_id
@@ -236,7 +237,7 @@ def _undertaking(sentence: Span, matches: list[Span], cues: _Cues,
         subject, actor = _subject(sentence, end, cues)
         if subject & cues.third_parties and not subject & cues.issuers:
             continue  # a third party's undertaking ('the internet companies committed to')
-        if info.needs_actor and not _near_subject(sentence, end) & cues.issuers:
+        if info.needs_actor and not _names_party(_near_subject(sentence, end), cues):
             continue
         rest = sentence.doc[match.end:sentence.end]
         if " ".join(t.norm_ for t in rest[:3]).startswith(cues.statement_objects):
@@ -281,12 +282,19 @@ def _opening_phrase(segment: str, cues: _Cues) -> bool:
     return segment.rstrip().endswith(",") and bool(words) and words[0] in cues.introducers
 
 
-def _near_subject(sentence: Span, end: int) -> set[str]:
+def _near_subject(sentence: Span, end: int) -> str:
     """The words right before a modal ('... have shown that criminal groups will'): its
     subject, not a party named earlier in the sentence."""
     clause = re.split(r",|;|\b(?:that|which|who|que|qui|when|where|lorsque|quand)\b",
-                      fold(sentence.doc[sentence.start:end].text))[-1]
-    return set(clause.split()[-6:])
+                      sentence.doc[sentence.start:end].text, flags=re.IGNORECASE)[-1]
+    return " ".join(clause.split()[-6:])
+
+
+def _names_party(subject: str, cues: _Cues) -> bool:
+    """An issuing party: 'we', 'the Government', 'Ministers', or a country that heads the
+    subject ('Ireland will'; not 'every force in England and Wales will')."""
+    head = " ".join(subject.split()[:3])
+    return bool(set(fold(subject).split()) & cues.issuers) or bool(countries_in(head, ""))
 
 
 def _words(text: str) -> set[str]:

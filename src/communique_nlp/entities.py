@@ -116,6 +116,13 @@ def countries_in(text: str, language: str) -> list[str]:
     return [code for code in gazetteers().countries.find(text) if code != "-"]
 
 
+def organization_spans(text: str) -> list[tuple[int, int]]:
+    """Where organisations are named in ``text`` (character offsets)."""
+    names = gazetteers()
+    return [(start, end) for gazetteer in (names.organizations, names.organizations_lower)
+            for _, start, end in gazetteer.spans(text)]
+
+
 def organizations_in(text: str, language: str) -> list[str]:
     names = gazetteers()
     return [*names.organizations.find(text), *names.organizations_lower.find(text)]

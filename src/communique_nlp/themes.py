@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from communique_nlp.assets import load_yaml
+from communique_nlp.entities import organization_spans
 from communique_nlp.errors import CommuniqueError
 from communique_nlp.model import Commitment, Document, Evidence, Section, ThemeTag
 from communique_nlp.nlp import phrase_matcher, pipeline, tokens
@@ -95,14 +96,18 @@ def _matcher(taxonomy: Taxonomy, language: str) -> PhraseMatcher:
 
 
 def mentions(text: str, language: str, taxonomy: Taxonomy) -> list[Mention]:
-    """Theme terms in ``text``: longest matches, no overlaps, in order."""
+    """Theme terms in ``text``: longest matches, no overlaps, in order, none inside the name
+    of an organisation."""
     from spacy.util import filter_spans
 
     language = language if language in ("en", "fr") else "en"
     doc = tokens(language, text)
     spans = filter_spans(_matcher(taxonomy, language)(doc, as_spans=True))
+    names = organization_spans(text) if spans else []
     result = []
     for span in spans:
+        if any(start <= span.start_char and span.end_char <= end for start, end in names):
+            continue  # 'Counter Terrorism Policing' names a unit; it does not discuss terrorism
         theme, strength = span.label_.rsplit("|", 1)
         result.append(Mention(theme, WEIGHTS[strength], span.text))
     return result
