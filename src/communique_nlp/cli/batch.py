@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from communique_nlp.cli.common import EXIT_FAILED, EXIT_USAGE, error_line, fail
+from communique_nlp.cli.common import (
+    EXIT_FAILED,
+    EXIT_USAGE,
+    DebugOption,
+    MaxBytesOption,
+    ThemesOption,
+    check_choices,
+    error_line,
+    fail,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -57,20 +66,14 @@ def batch_command(
         "Allow OUTDIR inside DIR (it is then left out of the inputs)."))] = False,
     timeout: Annotated[float, typer.Option(help=(
         "Seconds allowed per file; a file over it fails alone."), min=0.001)] = 60.0,
-    themes: Annotated[Path | None, typer.Option(
-        "--themes", help="A taxonomy file replacing the default (same shape as "
-                         "models/themes.yaml).")] = None,
-    max_bytes: Annotated[int, typer.Option(help="Refuse inputs larger than this (bytes).",
-                                           min=1)] = 50_000_000,
+    themes: ThemesOption = None,
+    max_bytes: MaxBytesOption = 50_000_000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=(
         "No progress and no summary; failed files are still named on standard error."))] = False,
-    debug: Annotated[bool, typer.Option(help="Show tracebacks (for developers).")] = False,
+    debug: DebugOption = False,
 ) -> None:
     """Extract every document under a folder, in parallel, with a manifest and a summary."""
-    if fmt not in FORMATS:
-        fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    if themes is not None and not themes.is_file():
-        fail(f"{themes}: no such taxonomy file")
+    check_choices(fmt, FORMATS, themes)
     if output is None:
         resolved = directory.resolve()
         output = resolved.parent / f"{resolved.name or 'root'}-extractions"

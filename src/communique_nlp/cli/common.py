@@ -6,7 +6,8 @@ import functools
 import re
 import sys
 from collections.abc import Callable
-from typing import Any, NoReturn, ParamSpec, TypeVar
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 
@@ -135,3 +136,19 @@ def stdout_write(text: str) -> None:
     except BrokenPipeError:  # `communique parse x | head` is fine
         sys.stderr.close()
         raise typer.Exit(EXIT_OK) from None
+
+
+# Options several commands share, declared once.
+ThemesOption = Annotated[Path | None, typer.Option(
+    "--themes", help="A taxonomy file replacing the default (same shape as models/themes.yaml).")]
+MaxBytesOption = Annotated[int, typer.Option(help="Refuse inputs larger than this (bytes).",
+                                             min=1)]
+DebugOption = Annotated[bool, typer.Option(help="Show tracebacks (for developers).")]
+
+
+def check_choices(fmt: str, formats: tuple[str, ...], themes: Path | None) -> None:
+    """Usage errors common to the commands: an unknown format, a missing taxonomy file."""
+    if fmt not in formats:
+        fail(f"--format must be one of {', '.join(formats)}, not {fmt!r}")
+    if themes is not None and not themes.is_file():
+        fail(f"{themes}: no such taxonomy file")

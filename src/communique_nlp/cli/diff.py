@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from communique_nlp.cli.common import EXIT_FAILED, EXIT_OK, fail, stdout_write
+from communique_nlp.cli.common import EXIT_FAILED, EXIT_OK, DebugOption, fail, stdout_write
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -36,7 +36,7 @@ def diff_command(
     themes: Annotated[Path | None, typer.Option(
         "--themes", help="A taxonomy file for parsing documents (same shape as "
                          "models/themes.yaml).")] = None,
-    debug: Annotated[bool, typer.Option(help="Show tracebacks (for developers).")] = False,
+    debug: DebugOption = False,
 ) -> None:
     """Compare two communiqués (themes, commitments, sections, countries), or follow several."""
     if fmt not in FORMATS:

@@ -12,6 +12,10 @@ from communique_nlp.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
+    DebugOption,
+    MaxBytesOption,
+    ThemesOption,
+    check_choices,
     error_line,
     fail,
     internal_error,
@@ -28,18 +32,12 @@ def parse_command(
         "Write here instead of standard output: a file for one input, a folder for several "
         "(one NAME.yaml per input)."))] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="yaml or json.")] = "yaml",
-    themes: Annotated[Path | None, typer.Option(
-        "--themes", help="A taxonomy file replacing the default (same shape as "
-                         "models/themes.yaml).")] = None,
-    max_bytes: Annotated[int, typer.Option(help="Refuse inputs larger than this (bytes).",
-                                           min=1)] = 50_000_000,
-    debug: Annotated[bool, typer.Option(help="Show tracebacks (for developers).")] = False,
+    themes: ThemesOption = None,
+    max_bytes: MaxBytesOption = 50_000_000,
+    debug: DebugOption = False,
 ) -> None:
     """Extract structure, commitments, themes and entities from each document."""
-    if fmt not in FORMATS:
-        fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    if themes is not None and not themes.is_file():
-        fail(f"{themes}: no such taxonomy file")
+    check_choices(fmt, FORMATS, themes)
     from communique_nlp.errors import CommuniqueError, MissingInputError
     from communique_nlp.output import write_atomic
     from communique_nlp.pipeline import Options, parse
