@@ -97,7 +97,7 @@ def _install_lemma_norms(nlp: Language, language: str) -> None:
             lexeme.norm_ = table[lexeme.orth_]
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)  # a document's paragraphs, several times over; bounded memory
 def tokens(language: str, text: str) -> Doc:
     """``text`` tokenised, once: commitments and themes read the same paragraphs. Callers
     must not modify the returned ``Doc``."""
