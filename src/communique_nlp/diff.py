@@ -64,6 +64,7 @@ from communique_nlp.errors import CommuniqueError, InputError, MissingInputError
 from communique_nlp.model import SCHEMA_ID
 from communique_nlp.safe_data import parse_data
 from communique_nlp.schema import validation_error
+from communique_nlp.text import one_to_one
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
@@ -343,15 +344,10 @@ def match_commitments(a: Sequence[Item], b: Sequence[Item],
                      + WEIGHT_POSITION * (1.0 - abs(item_a.position - item_b.position)))
             if score >= threshold:
                 candidates.append((score, i, j, text))
-    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
-    used_a: set[int] = set()
-    used_b: set[int] = set()
+    scores = {(i, j): (score, text) for score, i, j, text in candidates}
     matches: list[tuple[int, Match]] = []
-    for score, i, j, text in candidates:
-        if i in used_a or j in used_b:
-            continue
-        used_a.add(i)
-        used_b.add(j)
+    for i, j in one_to_one([((-score, i, j), i, j) for score, i, j, _ in candidates]):
+        score, text = scores[(i, j)]
         matches.append((i, Match(a[i], b[j], round(score, 2), round(text, 2),
                                  _reworded(a[i], b[j]))))
     return [match for _, match in sorted(matches, key=lambda m: m[0])]

@@ -58,6 +58,7 @@ from typing import Any
 
 from communique_nlp.errors import CommuniqueError, InputError, MissingInputError
 from communique_nlp.safe_data import parse_data
+from communique_nlp.text import one_to_one
 
 CORE_THEMES: tuple[str, ...] = (
     "terrorism",
@@ -148,23 +149,13 @@ def match_items(gold: Sequence[str], predicted: Sequence[str]) -> list[tuple[int
                               f"{len(predicted):,} predicted, more than {MAX_PAIRS:,} pairs)")
     gold_norm = [normalise_text(text) for text in gold]
     pred_norm = [normalise_text(text) for text in predicted]
-    candidates: list[tuple[int, float, int, int]] = []
+    candidates: list[tuple[Any, int, int]] = []
     for i, gold_text in enumerate(gold_norm):
         for j, pred_text in enumerate(pred_norm):
             score = match_score(gold_text, pred_text)
             if score is not None:
-                candidates.append((-score[0], -score[1], i, j))
-    candidates.sort()
-    used_gold: set[int] = set()
-    used_pred: set[int] = set()
-    pairs: list[tuple[int, int]] = []
-    for _, _, i, j in candidates:
-        if i in used_gold or j in used_pred:
-            continue
-        used_gold.add(i)
-        used_pred.add(j)
-        pairs.append((i, j))
-    return sorted(pairs)
+                candidates.append(((-score[0], -score[1], i, j), i, j))
+    return sorted(one_to_one(candidates))
 
 
 def match_headings(gold: Sequence[str], predicted: Sequence[str]) -> list[tuple[int, int]]:

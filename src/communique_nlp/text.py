@@ -6,6 +6,7 @@ import hashlib
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 
 @lru_cache(maxsize=65536)
@@ -47,3 +48,19 @@ def stable_id(prefix: str, text: str, used: set[str]) -> str:
     numbers[base] = number
     used.add(candidate)
     return candidate
+
+
+def one_to_one(candidates: list[tuple[Any, int, int]]) -> list[tuple[int, int]]:
+    """Greedy one-to-one pairing: candidate pairs ``(rank, i, j)`` taken best (lowest rank)
+    first, each ``i`` and each ``j`` used at most once. Deterministic for equal ranks when
+    the ranks end with ``i`` and ``j``."""
+    used_left: set[int] = set()
+    used_right: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    for _, i, j in sorted(candidates, key=lambda candidate: candidate[0]):
+        if i in used_left or j in used_right:
+            continue
+        used_left.add(i)
+        used_right.add(j)
+        pairs.append((i, j))
+    return pairs
