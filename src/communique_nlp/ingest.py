@@ -30,6 +30,7 @@ _BOMS = (
     (b"\xfe\xff", "utf-16-be"),
 )
 # C0 controls other than tab, newline, carriage return and form feed.
+BINARY_SHARE = 0.05  # a text with more control bytes than this share is a binary file
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 
 
@@ -121,7 +122,8 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
     utf16 = _utf16_without_bom(data)
     if utf16:
         return data.decode(utf16), utf16
-    if sum(data.count(bytes([b])) for b in _CONTROL_BYTES) > max(8, len(data) // 100):
+    controls = sum(data.count(bytes([b])) for b in _CONTROL_BYTES)
+    if controls > max(8, len(data) // 100) or controls > BINARY_SHARE * len(data):
         problem = "contains NUL bytes" if b"\x00" in data else "too many control bytes"
         raise InputError(path, f"binary file ({problem}), not text")
     try:
