@@ -18,7 +18,7 @@ from communique_nlp.model import Block, Document, LanguageProfile
 
 LANGUAGES = ("en", "fr")
 MIN_LETTERS = 20  # below this a block is 'und': too short to judge
-SAMPLE_CHARS = 240  # between two languages, a few sentences decide as well as a page
+SAMPLE_CHARS = 160  # between two languages, a few sentences decide as well as a page
 TRIALS = 2  # langdetect's default 7 random trials are for choosing among 55 languages
 RUN_CHARS = 1500  # short blocks are judged together, by runs of about this many characters
 SEED = 0
