@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from communique_nlp.assets import load_yaml
 from communique_nlp.dates import find_dates
 from communique_nlp.model import Document, Entities, Person, Section
-from communique_nlp.nlp import Gazetteer
+from communique_nlp.nlp import WORD, Gazetteer, word_spans
 from communique_nlp.segment import is_date_line
 from communique_nlp.text import fold, words_pattern
 
@@ -41,6 +41,7 @@ class _Gazetteers:
     organizations: Gazetteer  # acronyms, compared exactly
     organizations_lower: Gazetteer  # names, compared casefolded
     honorific_name: re.Pattern[str]  # 'L'honorable Gary Anandasangaree, ministre de ...'
+    honorific_starts: frozenset[str]  # first words of the honorifics, casefolded
     role_heads: re.Pattern[str]  # any office's head word, as whole words
 
 
@@ -64,6 +65,8 @@ def gazetteers() -> _Gazetteers:
         organizations=Gazetteer(exact),
         organizations_lower=Gazetteer([p for p in aliases if p not in set(exact)], str.casefold),
         honorific_name=_honorific_pattern(people["honorifics"]),
+        honorific_starts=frozenset(m[0].casefold() for hs in people["honorifics"].values()
+                                   for h in hs if (m := WORD.match(h))),
         role_heads=words_pattern({fold(r) for rs in people["role_heads"].values() for r in rs}),
     )
 
@@ -116,22 +119,30 @@ def countries_in(text: str, language: str) -> list[str]:
     return [code for code in gazetteers().countries.find(text) if code != "-"]
 
 
+@lru_cache(maxsize=2048)  # themes and entities both ask, about the same paragraphs
+def _organization_matches(text: str) -> tuple[tuple[str, int, int], ...]:
+    names = gazetteers()
+    return (*names.organizations.spans(text), *names.organizations_lower.spans(text))
+
+
 def organization_spans(text: str) -> list[tuple[int, int]]:
     """Where organisations are named in ``text`` (character offsets)."""
-    names = gazetteers()
-    return [(start, end) for gazetteer in (names.organizations, names.organizations_lower)
-            for _, start, end in gazetteer.spans(text)]
+    return [(start, end) for _, start, end in _organization_matches(text)]
 
 
 def organizations_in(text: str, language: str) -> list[str]:
-    names = gazetteers()
-    return [*names.organizations.find(text), *names.organizations_lower.find(text)]
+    return [name for name, _, _ in _organization_matches(text)]
 
 
 def _people(text: str, language: str) -> list[Person]:
     names = gazetteers()
     found: list[Person] = []
-    for match in names.honorific_name.finditer(text):
+    bounds, words = word_spans(text)
+    starts = (b[0] for b, w in zip(bounds, words, strict=True)
+              if w.casefold() in names.honorific_starts)
+    # the long pattern is tried only where an honorific can start: far cheaper than a scan
+    matches = (names.honorific_name.match(text, start) for start in starts)
+    for match in (m for m in matches if m is not None):
         found.append(Person(_clean_name(match["name"]), _role(match["rest"], names)))
     lengths = {len(p.name) for p in found}  # 'does a name end with one already found?',
     known = {p.name for p in found}  # asked by length: many names stay linear

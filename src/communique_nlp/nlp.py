@@ -163,7 +163,7 @@ class Gazetteer:
         for label, name in entries:
             for spelling in {name, name.replace("'", "’")}:
                 self.labels.setdefault(fold(spelling), label)
-                self.first_words.add(fold(_WORD.match(spelling)[0]))  # type: ignore[index]
+                self.first_words.add(fold(WORD.match(spelling)[0]))  # type: ignore[index]
 
     def find(self, text: str) -> list[str]:
         """The labels of the names in ``text``, in order."""
@@ -172,32 +172,31 @@ class Gazetteer:
     def spans(self, text: str) -> list[tuple[str, int, int]]:
         """``(label, start, end)`` character offsets of each name in ``text``, in order."""
         found: list[tuple[str, int, int]] = []
-        words = _words(text)
+        words, strings = word_spans(text)
         first_words, labels, fold = self.first_words, self.labels, self.fold
-        index = 0
-        while index < len(words):
-            start = words[index][0]
-            if fold(text[start:words[index][1]]) not in first_words:
-                index += 1
+        folded = strings if fold is str else [fold(w) for w in strings]
+        covered = 0  # words before this index belong to a name already found
+        for index in [i for i, word in enumerate(folded) if word in first_words]:
+            if index < covered:
                 continue
+            start = words[index][0]
             for end in range(min(len(words), index + self.MAX_WORDS), index, -1):
                 label = labels.get(fold(text[start:words[end - 1][1]]))
                 if label is not None:
                     found.append((label, start, words[end - 1][1]))
-                    index = end
+                    covered = end
                     break
-            else:
-                index += 1
         return found
 
 
-_WORD = re.compile(r"\w+|[^\w\s]")
+WORD = re.compile(r"\w+|[^\w\s]")
 
 
 @lru_cache(maxsize=1024)
-def _words(text: str) -> tuple[tuple[int, int], ...]:
-    """Where the words of ``text`` start and end (shared by the gazetteers)."""
-    return tuple((m.start(), m.end()) for m in _WORD.finditer(text))
+def word_spans(text: str) -> tuple[tuple[tuple[int, int], ...], list[str]]:
+    """Where the words of ``text`` start and end, and the words (shared by the gazetteers)."""
+    matches = list(WORD.finditer(text))
+    return tuple(m.span() for m in matches), [m.group() for m in matches]
 
 
 def norms(nlp: Language, text: str) -> tuple[str, ...]:
