@@ -199,7 +199,6 @@ class _Builder:
     # kept as blocks are added, so that no question about the section rescans it
     all_chrome: bool = True  # every paragraph so far is page chrome
     last_long_language: str | None = None  # language of the last block over 80 characters
-    lead_seen: bool = False  # a lead section was closed
 
     def start(self, heading: str | None, kind: str) -> None:
         self.close()
@@ -209,9 +208,6 @@ class _Builder:
     def only_chrome(self) -> bool:
         """A chrome notice ('Archived content' and its text), not a section the author wrote."""
         return (self.heading is None or is_chrome(self.heading)) and self.all_chrome
-
-    def has_lead(self) -> bool:
-        return self.lead_seen
 
     def add(self, block: Block, paragraph: Paragraph) -> None:
         self.blocks.append(block)
@@ -227,7 +223,6 @@ class _Builder:
                 id="", heading=self.heading.rstrip(" :") if self.heading else None,
                 kind=self.kind, language=language, paragraphs=tuple(self.paragraphs),
                 opens_list=self.opens_list))
-            self.lead_seen = self.lead_seen or self.kind == "lead"
         self.heading, self.paragraphs, self.blocks = None, [], []
         self.all_chrome, self.last_long_language = True, None
 
