@@ -266,28 +266,29 @@ _PARTICLES = {"of", "de", "du", "la", "le", "the", "and", "et", "-"}
 
 
 def document_kind(document: Document) -> str:
-    """communique, press_release or statement, from the title, the opening and markers."""
+    """communique, press_release or statement, from the title, the opening, and the voice."""
     cues = load_yaml("kinds.yaml")
+    statement = cues["statement"]
     title = fold(document.title or "")
     own = [s for s in document.sections if s.kind != "boilerplate"]
     opening = fold(own[0].paragraphs[0].text[:200]) if own and own[0].paragraphs else ""
-    everything = fold(document.text[:20000])
-    if any(c in title for c in cues["statement"]["title"][:-1]) and "joint" not in title \
-            and "conjointe" not in title:
+    if _names_any(title, statement["title"]) and not _names_any(title, statement["unless"]):
         return "statement"
-    if any(fold(c) in title for c in cues["communique"]["title"]):
+    if _names_any(title, cues["communique"]["title"]):
         return "communique"
     if any(opening.startswith(c) or f" {c}" in opening for c in cues["communique"]["opening"]):
         return "communique"
-    if "statement" in title or "déclaration" in title:
+    if _names_any(title, statement["generic"]):
         return "statement"
     words = re.findall(r"\w+", _unquoted(_body_text(own)[:3000]))
     first_person = {w for ws in cues["first_person"].values() for w in ws}
     if sum(1 for w in words if w in first_person) >= 2:
-        return "statement"
-    if any(m in everything for m in cues["press_release"]["markers"]):
-        return "press_release"
+        return "statement"  # 'we' of one body: that body's statement
     return "press_release"
+
+
+def _names_any(title: str, phrases: list[str]) -> bool:
+    return any(fold(phrase) in title for phrase in phrases)
 
 
 def _body_text(sections: list[Section]) -> str:
