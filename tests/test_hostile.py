@@ -20,9 +20,7 @@ import gc
 import json
 import os
 import re
-import signal
 import stat
-import subprocess
 import sys
 import time
 import unicodedata
@@ -290,35 +288,7 @@ def test_a_file_deleted_between_listing_and_reading(tmp_path: Path,
     assert status["gone.txt"].status == "failed" and "gone.txt" in str(status["gone.txt"].error)
 
 
-def test_kill_9_during_a_batch_then_resume(tmp_path: Path) -> None:
-    folder = tmp_path / "in"
-    sources = sorted(CORPUS.glob("*.txt"))
-    for number in range(16):
-        text = sources[number % len(sources)].read_text("utf-8") + f"\nReference {number}.\n"
-        (folder / f"{number:02d}.txt").parent.mkdir(parents=True, exist_ok=True)
-        (folder / f"{number:02d}.txt").write_text(text, "utf-8")
-    out = tmp_path / "out"
-    command = [sys.executable, "-c", "from communique_nlp.cli import main; main()", "batch",
-               str(folder), "-o", str(out), "--workers", "1", "--quiet"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and process.poll() is None \
-                and not list(out.glob("*.txt.yaml")):
-            time.sleep(0.01)
-        process.send_signal(signal.SIGKILL)
-    finally:
-        process.wait(timeout=10)
-    assert process.returncode == -signal.SIGKILL, "the run ended before it could be killed"
-    written = sorted(out.glob("*.txt.yaml"))
-    assert len(written) < 16
-    for path in written:  # whatever was written is whole
-        assert yaml.safe_load(path.read_text("utf-8"))["schema"] == "communique-nlp/1"
-    report = run_batch(folder, out, workers=1, resume=True)
-    assert report.exit_code == 0
-    assert sorted(p.name for p in out.glob("*.txt.yaml")) == [f"{n:02d}.txt.yaml"
-                                                             for n in range(16)]
-    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+# kill -9 during a batch, then --resume: tests/test_batch.py::test_killed_run_is_finished_by_resume
 
 
 # --- errors: one line, --debug, Ctrl-C, what escapes a command -------------------------------
