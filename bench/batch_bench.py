@@ -23,7 +23,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from communique_nlp.batch import ProgressEvent, run_batch
+from communique_nlp.apps.batch import ProgressEvent, run_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

@@ -60,7 +60,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs; the best is reported")
     args = parser.parse_args()
     from communique_nlp import parse
-    from communique_nlp.pdf import read_pdf
+    from communique_nlp.stages.pdf import read_pdf
 
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "bench.pdf"

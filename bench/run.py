@@ -32,16 +32,16 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from batch_bench import generate  # noqa: E402 - the batch bench's release generator
 
-from communique_nlp.commitments import find_commitments  # noqa: E402
-from communique_nlp.entities import find_entities  # noqa: E402
-from communique_nlp.ingest import ingest_path  # noqa: E402
-from communique_nlp.language import detect_language  # noqa: E402
 from communique_nlp.nlp import tokens  # noqa: E402
-from communique_nlp.normalise import normalise  # noqa: E402
 from communique_nlp.pipeline import Options, run  # noqa: E402
-from communique_nlp.segment import segment  # noqa: E402
-from communique_nlp.serialise import Extraction, render  # noqa: E402
-from communique_nlp.themes import load_taxonomy, tag_themes  # noqa: E402
+from communique_nlp.stages.commitments import find_commitments  # noqa: E402
+from communique_nlp.stages.entities import find_entities  # noqa: E402
+from communique_nlp.stages.ingest import ingest_path  # noqa: E402
+from communique_nlp.stages.language import detect_language  # noqa: E402
+from communique_nlp.stages.normalise import normalise  # noqa: E402
+from communique_nlp.stages.segment import segment  # noqa: E402
+from communique_nlp.stages.serialise import Extraction, render  # noqa: E402
+from communique_nlp.stages.themes import load_taxonomy, tag_themes  # noqa: E402
 
 CORPUS = ROOT / "corpus"
 # communiqués whose every part is the document's own text (a release's trailing 'Contacts'

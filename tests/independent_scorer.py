@@ -1,6 +1,6 @@
 """A second, deliberately separate scorer, written from SPEC.md's rules, to check evaluate.py.
 
-It shares no code with ``communique_nlp.evaluate`` and is written differently on purpose
+It shares no code with ``communique_nlp.apps.evaluate`` and is written differently on purpose
 (character tables instead of ``str.translate``, an explicit search loop instead of a sorted
 candidate list, ``collections.Counter`` for headings). Only the documented conventions are
 common: the prefix rule (the shorter string at least 30 characters long, or both equal), a

@@ -1,4 +1,4 @@
-"""`communique batch` and `communique_nlp.batch.run_batch`: a folder of mixed inputs, resume,
+"""`communique batch` and `communique_nlp.apps.batch.run_batch`: a folder of mixed inputs, resume,
 a run killed part-way, the guards (nested output, symbolic links, time limit)."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from communique_nlp.batch import (
+from communique_nlp.apps.batch import (
     JOURNAL_NAME,
     STREAM_NAME,
     BatchUsageError,
@@ -295,7 +295,7 @@ def test_killed_run_is_finished_by_resume(tmp_path: Path, corpus_dir: Path) -> N
     assert leftovers == []
 
 
-@pytest.mark.skipif(importlib.util.find_spec("communique_nlp.pdf") is None,
+@pytest.mark.skipif(importlib.util.find_spec("communique_nlp.stages.pdf") is None,
                     reason="the PDF reader is not in this tree yet")
 def test_good_pdf_in_a_batch(tmp_path: Path) -> None:
     folder = tmp_path / "in"
@@ -330,7 +330,7 @@ def test_outputs_of_a_run_killed_before_its_journal_are_adopted(mixed: tuple[Pat
                                                                 tmp_path: Path) -> None:
     """The narrowest window: outputs renamed into place, the journal not yet written."""
     from communique_nlp import __version__
-    from communique_nlp.batch import ADOPTED
+    from communique_nlp.apps.batch import ADOPTED
 
     folder, first = mixed
     out = tmp_path / "out"

@@ -17,8 +17,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from communique_nlp.cli import app
-from communique_nlp.diff import (
+from communique_nlp.apps.diff import (
     DIFF_SCHEMA_ID,
     TIMELINE_SCHEMA_ID,
     DiffResult,
@@ -26,10 +25,11 @@ from communique_nlp.diff import (
     load_extraction,
     timeline,
 )
+from communique_nlp.apps.evaluate import items_match, match_items
+from communique_nlp.cli import app
 from communique_nlp.errors import InputError, MissingInputError
-from communique_nlp.evaluate import items_match, match_items
-from communique_nlp.serialise import render
-from communique_nlp.themes import load_taxonomy
+from communique_nlp.stages.serialise import render
+from communique_nlp.stages.themes import load_taxonomy
 
 EN_2026 = "fcm-2026-communique-en.txt"
 FR_2026 = "fcm-2026-communique-fr.txt"

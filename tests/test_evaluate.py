@@ -1,4 +1,4 @@
-"""The scorer (communique_nlp.evaluate) and `communique eval`, on hand-made gold/prediction pairs.
+"""The scorer (apps/evaluate.py) and `communique eval`, on hand-made gold/prediction pairs.
 
 Every expected figure is worked out by hand in the comments next to it.
 """
@@ -15,7 +15,7 @@ import yaml
 from typer.testing import CliRunner
 
 import independent_scorer
-from communique_nlp import evaluate as ev
+from communique_nlp.apps import evaluate as ev
 from communique_nlp.cli import app
 from communique_nlp.errors import InputError, MissingInputError
 

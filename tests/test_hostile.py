@@ -38,15 +38,15 @@ from typer.testing import CliRunner
 
 import communique_nlp.output as output_module
 from communique_nlp import parse
-from communique_nlp.batch import run_batch
+from communique_nlp.apps.batch import run_batch
 from communique_nlp.cli import app, main
 from communique_nlp.errors import CommuniqueError, InputError
-from communique_nlp.ingest import ingest_text
-from communique_nlp.normalise import clean_text
 from communique_nlp.output import write_atomic
 from communique_nlp.pipeline import Options, run
 from communique_nlp.schema import output_schema
-from communique_nlp.serialise import extraction_dict, render
+from communique_nlp.stages.ingest import ingest_text
+from communique_nlp.stages.normalise import clean_text
+from communique_nlp.stages.serialise import extraction_dict, render
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 SAMPLE = CORPUS / "news-release-en.txt"
@@ -267,7 +267,7 @@ def test_utf16_without_bom_and_a_few_nul_bytes_are_read(tmp_path: Path) -> None:
 
 def test_a_file_deleted_between_listing_and_reading(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    import communique_nlp.batch as batch
+    import communique_nlp.apps.batch as batch
 
     folder = tmp_path / "in"
     folder.mkdir()

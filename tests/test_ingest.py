@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from communique_nlp.errors import InputError, MissingInputError
-from communique_nlp.ingest import ingest_bytes, ingest_path
+from communique_nlp.stages.ingest import ingest_bytes, ingest_path
 
 FRENCH = "Les ministres se sont engagés à lutter contre la cybercriminalité, « déjà »."
 

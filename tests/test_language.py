@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from communique_nlp import parse
-from communique_nlp.language import detect
+from communique_nlp.stages.language import detect
 
 EN = ("Ministers agreed to strengthen cooperation against ransomware and to share "
       "information on foreign terrorist fighters returning from conflict zones.")

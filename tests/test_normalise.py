@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from communique_nlp.ingest import ingest_text
 from communique_nlp.model import Block
-from communique_nlp.normalise import clean_text, normalise
+from communique_nlp.stages.ingest import ingest_text
+from communique_nlp.stages.normalise import clean_text, normalise
 
 
 def blocks(text: str) -> list[Block]:

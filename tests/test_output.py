@@ -12,7 +12,7 @@ import yaml
 
 from communique_nlp import parse
 from communique_nlp.schema import output_schema
-from communique_nlp.serialise import render, to_yaml
+from communique_nlp.stages.serialise import render, to_yaml
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 DOCUMENTS = sorted(p for p in CORPUS.iterdir() if p.suffix in (".txt", ".md"))

@@ -17,10 +17,10 @@ from typer.testing import CliRunner
 
 import pdf_fixtures
 from communique_nlp import parse
+from communique_nlp.apps.evaluate import match_items, normalise_heading, normalise_text
 from communique_nlp.cli import app
 from communique_nlp.errors import InputError
-from communique_nlp.evaluate import match_items, normalise_heading, normalise_text
-from communique_nlp.pdf import read_pdf
+from communique_nlp.stages.pdf import read_pdf
 
 fpdf = pytest.importorskip("fpdf")
 
@@ -228,7 +228,7 @@ def test_indents_numbers_glyphs_and_justified_text(tmp_path: Path,
 def test_pages_are_read_one_at_a_time(monkeypatch: pytest.MonkeyPatch,
                                       built: dict[str, Path]) -> None:
     """Each page's parsed layout is dropped before the next page is read."""
-    import communique_nlp.pdf as pdf_module
+    import communique_nlp.stages.pdf as pdf_module
 
     read = pdf_module._page_lines
     seen: list[Any] = []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from communique_nlp.evaluate import evaluate
+from communique_nlp.apps.evaluate import evaluate
 
 # corpus/: the documents written with the code, and the two sets written blind (web/, blind2/)
 CORPUS_FLOORS = {

@@ -13,7 +13,7 @@ __all__ = ["Extraction", "Options", "__version__", "parse"]
 
 if TYPE_CHECKING:
     from communique_nlp.pipeline import Options, parse
-    from communique_nlp.serialise import Extraction
+    from communique_nlp.stages.serialise import Extraction
 
 
 def __getattr__(name: str) -> Any:
@@ -22,7 +22,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(pipeline, name)
     if name == "Extraction":
-        from communique_nlp.serialise import Extraction
+        from communique_nlp.stages.serialise import Extraction
 
         return Extraction
     raise AttributeError(name)

@@ -8,15 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from communique_nlp.commitments import find_commitments
-from communique_nlp.entities import find_entities
-from communique_nlp.ingest import DEFAULT_MAX_BYTES, ingest_bytes, ingest_path, ingest_text
-from communique_nlp.language import detect_language
 from communique_nlp.model import Document
-from communique_nlp.normalise import normalise
-from communique_nlp.segment import segment
-from communique_nlp.serialise import Extraction
-from communique_nlp.themes import load_taxonomy, tag_themes
+from communique_nlp.stages.commitments import find_commitments
+from communique_nlp.stages.entities import find_entities
+from communique_nlp.stages.ingest import DEFAULT_MAX_BYTES, ingest_bytes, ingest_path, ingest_text
+from communique_nlp.stages.language import detect_language
+from communique_nlp.stages.normalise import normalise
+from communique_nlp.stages.segment import segment
+from communique_nlp.stages.serialise import Extraction
+from communique_nlp.stages.themes import load_taxonomy, tag_themes
 
 MIXED_LANGUAGE_SHARE = 0.2  # a second language this large means both versions are in the file
 

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress, ProgressColumn, Task, TaskID
     from rich.text import Text
 
-    from communique_nlp.batch import BatchReport, ProgressEvent
+    from communique_nlp.apps.batch import BatchReport, ProgressEvent
 
 FORMATS = ("yaml", "json", "jsonl")
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
@@ -77,7 +77,7 @@ def batch_command(
     if output is None:
         resolved = directory.resolve()
         output = resolved.parent / f"{resolved.name or 'root'}-extractions"
-    from communique_nlp.batch import BatchUsageError, run_batch
+    from communique_nlp.apps.batch import BatchUsageError, run_batch
     from communique_nlp.errors import CommuniqueError, MissingInputError
     from communique_nlp.pipeline import Options
 

@@ -16,7 +16,7 @@ from communique_nlp.cli.common import EXIT_FAILED, EXIT_OK, DebugOption, fail, s
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from communique_nlp.diff import DiffResult, Match, Timeline
+    from communique_nlp.apps.diff import DiffResult, Match, Timeline
 
 FORMATS = ("text", "yaml", "json", "markdown")
 
@@ -52,8 +52,8 @@ def diff_command(
             fail(f"{name}: no such file" if not Path(name).exists() else
                  f"{name}: not a regular file")
 
+    from communique_nlp.apps.diff import DEFAULT_THRESHOLD, diff, load_extraction, timeline
     from communique_nlp.cli.common import exit_code_for, guarded
-    from communique_nlp.diff import DEFAULT_THRESHOLD, diff, load_extraction, timeline
     from communique_nlp.errors import CommuniqueError
     from communique_nlp.pipeline import Options
 
@@ -93,7 +93,7 @@ def diff_command(
 
 def _print(data: dict[str, Any], fmt: str, rich_view: Any, markdown_view: Any) -> None:
     if fmt in ("yaml", "json"):
-        from communique_nlp.serialise import render
+        from communique_nlp.stages.serialise import render
 
         stdout_write(render(data, fmt))
     elif fmt == "markdown":

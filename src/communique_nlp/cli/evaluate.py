@@ -20,7 +20,7 @@ from communique_nlp.cli.common import (
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from communique_nlp.evaluate import EvalReport
+    from communique_nlp.apps.evaluate import EvalReport
 
 FORMATS = ("text", "json")
 
@@ -50,8 +50,8 @@ def eval_command(
         fail(f"{pred}: no such prediction folder")
     if themes is not None and not themes.is_file():
         fail(f"{themes}: no such taxonomy file")
+    from communique_nlp.apps.evaluate import evaluate
     from communique_nlp.errors import CommuniqueError
-    from communique_nlp.evaluate import evaluate
 
     def parse(path: Path) -> Any:
         from communique_nlp.pipeline import Options
@@ -95,7 +95,7 @@ def eval_command(
 def _print_tables(console: Console, report: EvalReport) -> None:
     from rich.table import Table
 
-    from communique_nlp.evaluate import ACCURACY_FIELDS, CORE_THEMES, PRF_FIELDS, Counts
+    from communique_nlp.apps.evaluate import ACCURACY_FIELDS, CORE_THEMES, PRF_FIELDS, Counts
 
     def prf_table(title: str, rows: list[tuple[str, Counts]]) -> Table:
         table = Table(title=title, title_justify="left")

@@ -41,7 +41,7 @@ def parse_command(
     from communique_nlp.errors import CommuniqueError, MissingInputError
     from communique_nlp.output import write_atomic
     from communique_nlp.pipeline import Options, parse
-    from communique_nlp.serialise import render
+    from communique_nlp.stages.serialise import render
 
     options = Options(themes=themes, max_bytes=max_bytes)
     to_folder = output is not None and (len(files) > 1 or output.is_dir())

@@ -19,7 +19,7 @@ def themes_command(
 
     from communique_nlp.cli.common import fail
     from communique_nlp.errors import CommuniqueError
-    from communique_nlp.themes import load_taxonomy
+    from communique_nlp.stages.themes import load_taxonomy
 
     try:
         taxonomy = load_taxonomy(themes)

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from communique_nlp.assets import load_yaml
-from communique_nlp.entities import organization_spans
 from communique_nlp.errors import CommuniqueError
 from communique_nlp.model import Commitment, Document, Evidence, Section, ThemeTag
 from communique_nlp.nlp import phrase_matcher, pipeline, tokens
 from communique_nlp.safe_data import read_data_file
+from communique_nlp.stages.entities import organization_spans
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher

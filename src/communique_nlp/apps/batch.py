@@ -56,8 +56,8 @@ from typing import TYPE_CHECKING, Any
 
 from communique_nlp import __version__
 from communique_nlp.errors import CommuniqueError, MissingInputError
-from communique_nlp.ingest import SUPPORTED_SUFFIXES
 from communique_nlp.output import current_umask, write_atomic
+from communique_nlp.stages.ingest import SUPPORTED_SUFFIXES
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -586,7 +586,7 @@ def _work(task: _Task) -> FileRecord:
     try:
         with _time_limit(task.timeout):
             from communique_nlp.pipeline import parse
-            from communique_nlp.serialise import render
+            from communique_nlp.stages.serialise import render
 
             data = parse(Path(task.source), task.options).as_dict()
             if task.fmt == "jsonl":
@@ -640,7 +640,7 @@ def _init_worker(options: Options | None, parent: int) -> None:
                      name="follow-parent").start()
     with contextlib.suppress(Exception):  # a real problem shows on the first file instead
         from communique_nlp.nlp import pipeline
-        from communique_nlp.themes import load_taxonomy
+        from communique_nlp.stages.themes import load_taxonomy
 
         pipeline("en")
         pipeline("fr")
@@ -838,7 +838,7 @@ def _write_manifest(path: Path, records: Sequence[FileRecord], *, fmt: str, root
         lines += [json.dumps(r.as_dict(), ensure_ascii=False) for r in records]
         write_atomic(path, "\n".join(lines) + "\n")
     else:
-        from communique_nlp.serialise import render
+        from communique_nlp.stages.serialise import render
 
         write_atomic(path, render({**header, "files": [r.as_dict() for r in records]}, "yaml"))
 

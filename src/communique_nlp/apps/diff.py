@@ -182,8 +182,8 @@ def features(text: str, language: str) -> frozenset[str]:
     """The language-independent features of ``text`` (see the module docstring)."""
     from spacy.util import filter_spans
 
-    from communique_nlp.entities import countries_in, organizations_in
     from communique_nlp.nlp import make_doc, pipeline
+    from communique_nlp.stages.entities import countries_in, organizations_in
 
     language = language if language in ("en", "fr") else "en"
     glossary = _glossary(language)
@@ -215,7 +215,7 @@ def features(text: str, language: str) -> frozenset[str]:
 
 def _entity_tokens(doc: Doc, language: str) -> set[int]:
     """Tokens inside a country or organisation name ('Royaume-Uni' is not two words)."""
-    from communique_nlp.entities import gazetteers
+    from communique_nlp.stages.entities import gazetteers
 
     names = gazetteers()
     covered: set[int] = set()

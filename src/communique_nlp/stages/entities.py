@@ -19,7 +19,7 @@ from communique_nlp.assets import load_yaml
 from communique_nlp.dates import find_dates
 from communique_nlp.model import Document, Entities, Person, Section
 from communique_nlp.nlp import WORD, Gazetteer, word_spans
-from communique_nlp.segment import is_date_line
+from communique_nlp.stages.segment import is_date_line
 from communique_nlp.text import fold, words_pattern
 
 if TYPE_CHECKING:

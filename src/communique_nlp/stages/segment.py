@@ -17,8 +17,8 @@ from functools import lru_cache
 
 from communique_nlp.assets import load_yaml
 from communique_nlp.dates import find_dates
-from communique_nlp.language import detect
 from communique_nlp.model import Block, Bullet, Document, Paragraph, Section
+from communique_nlp.stages.language import detect
 from communique_nlp.text import UsedIds, fold, stable_id, words_pattern
 
 MAX_HEADING_CHARS = 140

@@ -155,7 +155,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def _ingest_pdf(file: Path, shown: str, data: bytes) -> Document:
-    from communique_nlp.pdf import read_pdf
+    from communique_nlp.stages.pdf import read_pdf
 
     text, pages = read_pdf(file, shown)
     source = Source(path=shown, sha256=hashlib.sha256(data).hexdigest(), format="pdf",

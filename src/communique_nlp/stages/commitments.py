@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from communique_nlp.assets import load_yaml
-from communique_nlp.entities import countries_in
 from communique_nlp.model import Commitment, Document, Paragraph, Section
 from communique_nlp.nlp import norms, pipeline, sentences, tokens
+from communique_nlp.stages.entities import countries_in
 from communique_nlp.text import UsedIds, fold, stable_id
 
 if TYPE_CHECKING:
