@@ -27,6 +27,8 @@ class Options:
 
     themes: Path | None = None  # a user taxonomy replacing models/themes.yaml
     max_bytes: int = DEFAULT_MAX_BYTES
+    model_dir: Path | None = None  # learned models; None: models/learned (cross-validation
+    # points it at the models fitted without the held-out collection)
 
 
 def parse(source: str | Path | bytes, options: Options | None = None) -> Extraction:
@@ -37,13 +39,20 @@ def parse(source: str | Path | bytes, options: Options | None = None) -> Extract
     or spaces and no path separator); otherwise it is a path.
     """
     options = options or Options()
+    return Extraction(run(_ingest(source, options), options))
+
+
+def run_path(path: Path, options: Options) -> Document:
+    """The finished document model of a file (training reads its candidates off it)."""
+    return run(ingest_path(path, max_bytes=options.max_bytes), options)
+
+
+def _ingest(source: str | Path | bytes, options: Options) -> Document:
     if isinstance(source, bytes):
-        document = ingest_bytes(source, max_bytes=options.max_bytes)
-    elif isinstance(source, Path) or _names_a_file(source):
-        document = ingest_path(source, max_bytes=options.max_bytes)
-    else:
-        document = ingest_text(source)
-    return Extraction(run(document, options))
+        return ingest_bytes(source, max_bytes=options.max_bytes)
+    if isinstance(source, Path) or _names_a_file(source):
+        return ingest_path(source, max_bytes=options.max_bytes)
+    return ingest_text(source)
 
 
 def _names_a_file(source: str) -> bool:
@@ -66,7 +75,7 @@ def run(document: Document, options: Options) -> Document:
     document = segment(document)
     document = find_commitments(document)
     document = tag_themes(document, taxonomy)
-    document = find_entities(document)
+    document = find_entities(document, options.model_dir)
     return replace(document, warnings=warnings(document))
 
 

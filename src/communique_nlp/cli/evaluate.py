@@ -36,6 +36,14 @@ def eval_command(
         "--errors", help="Also list, per document, what was missed, spurious or wrong.")] = False,
     themes: Annotated[Path | None, typer.Option(
         "--themes", help="A taxonomy file replacing the default, used when parsing.")] = None,
+    cv: Annotated[bool, typer.Option(
+        "--cv", help="Grouped cross-validation: hold out each collection (the 'group' of "
+                     "NAME.meta.yaml) in turn, fit the learned models on the rest (and on "
+                     "--also), score the held-out one; print per-collection and pooled "
+                     "figures.")] = False,
+    also: Annotated[list[Path] | None, typer.Option(
+        "--also", help="With --cv: more gold folders always trained on, never scored "
+                       "(repeatable).")] = None,
     debug: Annotated[bool, typer.Option(help="Show tracebacks (for developers).")] = False,
 ) -> None:
     """Score extractions against gold annotations: precision/recall/F1 and accuracy per field.
@@ -50,6 +58,9 @@ def eval_command(
         fail(f"{pred}: no such prediction folder")
     if themes is not None and not themes.is_file():
         fail(f"{themes}: no such taxonomy file")
+    if cv:
+        _cross_validate(gold_dir, also or [], fmt, errors, debug)
+        return
     from communique_nlp.apps.evaluate import evaluate
     from communique_nlp.errors import CommuniqueError
 
@@ -90,6 +101,63 @@ def eval_command(
         if errors:
             _print_errors(console, report)
     raise typer.Exit(EXIT_FAILED if report.errors else EXIT_OK)
+
+
+def _cross_validate(gold_dir: Path, also: list[Path], fmt: str, errors: bool,
+                    debug: bool) -> None:
+    from communique_nlp.apps.crossval import cross_validate
+    from communique_nlp.errors import CommuniqueError
+
+    for folder in also:
+        if not folder.is_dir():
+            fail(f"{folder}: no such folder")
+    try:
+        result = cross_validate(gold_dir, also)
+    except CommuniqueError as error:
+        if debug:
+            raise
+        fail(str(error))
+    pooled = result.pooled
+    if fmt == "json":
+        data = {"pooled": pooled.as_dict(),
+                "folds": {group: report.as_dict() for group, report in result.folds.items()}}
+        if errors:
+            data.update(pooled.errors_dict())
+        stdout_write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        from rich.console import Console
+
+        console = Console()
+        console.print(_folds_table(result.folds, pooled))
+        _print_tables(console, pooled)
+        if errors:
+            _print_errors(console, pooled)
+    raise typer.Exit(EXIT_FAILED if pooled.errors else EXIT_OK)
+
+
+SUMMARY_PRF = ("headings", "bullets", "commitments", "themes", "countries")
+SUMMARY_ACCURACY = ("kind", "date", "title", "language")
+SHORT_NAMES = {"headings": "head", "bullets": "bull", "commitments": "commit", "themes": "theme",
+               "countries": "ctry", "language": "lang"}
+
+
+def _folds_table(folds: dict[str, EvalReport], pooled: EvalReport) -> Any:
+    """One row per held-out collection, then the pooled row: F1 or accuracy per field."""
+    from rich.table import Table
+
+    table = Table(title="Grouped cross-validation (each collection scored by models fitted "
+                        "without it)", title_justify="left")
+    table.add_column("held out")
+    table.add_column("docs", justify="right")
+    for name in SUMMARY_PRF + SUMMARY_ACCURACY:
+        table.add_column(SHORT_NAMES.get(name, name), justify="right")
+    for group, report in [*folds.items(), ("pooled", pooled)]:
+        cells = [f"{report.counts(n).f1:.2f}" for n in SUMMARY_PRF]
+        cells += [f"{report.accuracy(n).acc:.2f}" if report.accuracy(n).n else "-"
+                  for n in SUMMARY_ACCURACY]
+        table.add_row(group, str(report.docs), *cells,
+                      style="bold" if group == "pooled" else None)
+    return table
 
 
 def _print_tables(console: Console, report: EvalReport) -> None:

@@ -13,10 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from communique_nlp.assets import load_yaml
 from communique_nlp.dates import find_dates
+from communique_nlp.learn import kind
+from communique_nlp.learn.store import load_model
 from communique_nlp.model import Document, Entities, Person, Section
 from communique_nlp.nlp import WORD, Gazetteer, word_spans
 from communique_nlp.stages.segment import is_date_line
@@ -77,7 +80,7 @@ def _honorific_pattern(honorifics: dict[str, list[str]]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{alternatives})\s+(?P<name>{_NAME})(?P<rest>,\s+[^,;.«»“”]+)?")
 
 
-def find_entities(document: Document) -> Document:
+def find_entities(document: Document, model_dir: Path | None = None) -> Document:
     default = document.language.language if document.language else "en"
     own = [s for s in document.sections if s.kind in OWN_TEXT_KINDS]
     countries: dict[str, int] = {}
@@ -112,7 +115,8 @@ def find_entities(document: Document) -> Document:
         organizations=tuple(sorted(organizations, key=lambda n: (organizations[n], n))),
         people=tuple(_merge_surnames(list(people.values()))),
     )
-    return replace(document, entities=entities, kind=document_kind(document))
+    document = replace(document, entities=entities)
+    return replace(document, kind=document_kind(document, model_dir))
 
 
 def countries_in(text: str, language: str) -> list[str]:
@@ -265,7 +269,15 @@ TOP_PARAGRAPHS = 20  # how far into the chrome and lead a dateline is looked for
 _PARTICLES = {"of", "de", "du", "la", "le", "the", "and", "et", "-"}
 
 
-def document_kind(document: Document) -> str:
+def document_kind(document: Document, model_dir: Path | None = None) -> str:
+    """The learned kind (models/learned/kind.json), with the rule verdict among its features;
+    the rule verdict alone when no model is there."""
+    verdict = rule_kind(document)
+    model = load_model(kind.MODEL, model_dir)
+    return model.predict(kind.features(document, verdict)) if model else verdict
+
+
+def rule_kind(document: Document) -> str:
     """communique, press_release or statement, from the title, the opening, and the voice."""
     cues = load_yaml("kinds.yaml")
     statement = cues["statement"]

@@ -1,0 +1,67 @@
+"""The training recipe: every learned component, fitted in pipeline order.
+
+A component's examples are read off documents parsed with the models fitted before it (so the
+commitment model learns from sections as the learned segmenter makes them), labelled by the
+gold. ``models/train.py`` calls :func:`train_all` on ``../shared/eval/train`` and ``corpus/``;
+cross-validation calls it once per held-out collection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from communique_nlp.learn.data import LabelledDoc
+from communique_nlp.learn.linear import Features, fit
+from communique_nlp.learn.store import forget_loaded, model_file
+from communique_nlp.model import Document
+
+Examples = Sequence[tuple[Features, str]]
+
+
+@dataclass(frozen=True)
+class Component:
+    name: str
+    examples: Callable[[Document, Mapping[str, Any]], Examples]
+    c: float = 1.0  # inverse regularisation strength, chosen by cross-validation
+    class_weight: str | None = None
+
+
+def _kind_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
+    from communique_nlp.learn import kind
+    from communique_nlp.stages.entities import rule_kind
+
+    return kind.examples(document, gold, rule_kind(document))
+
+
+COMPONENTS: tuple[Component, ...] = (
+    Component("kind", _kind_examples, c=0.5),
+)
+
+
+def train_all(docs: Sequence[LabelledDoc], out_dir: Path,
+              components: Sequence[Component] = COMPONENTS) -> dict[str, int]:
+    """Fit every component on ``docs`` into ``out_dir``; the number of examples of each."""
+    from communique_nlp.pipeline import Options, run_path
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for component in components:  # a stale file from an earlier run must not be used
+        model_file(component.name, out_dir).unlink(missing_ok=True)
+    forget_loaded()
+    counts: dict[str, int] = {}
+    options = Options(model_dir=out_dir)
+    for component in components:
+        rows: list[Features] = []
+        labels: list[str] = []
+        for doc in docs:
+            document = run_path(doc.path, options)
+            for row, label in component.examples(document, doc.gold):
+                rows.append(row)
+                labels.append(label)
+        model = fit(rows, labels, c=component.c, class_weight=component.class_weight)
+        model.save(model_file(component.name, out_dir))
+        forget_loaded()
+        counts[component.name] = len(rows)
+    return counts
