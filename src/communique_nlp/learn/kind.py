@@ -1,8 +1,9 @@
 """Document kind (communique, press_release, statement, other) as a learned decision.
 
-Features: the rule verdict of ``stages.entities.rule_kind``, the cue phrases of
-``models/kinds.yaml`` found in the title and opening, the words of the title, and the shape
-of the document (quotes, contacts, a dateline, 'we', sections, bullets, length).
+Features: the rule verdict of ``stages.entities.rule_kind``; the signal phrases of
+``models/kinds.yaml`` (joint text, undertakings, a party's statement, release furniture,
+reporting, speech, reference material) found in the title, the opening and the body; the
+words of the title; and the shape of the document (sections, lists, quotes, length).
 """
 
 from __future__ import annotations
@@ -11,34 +12,42 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from communique_nlp.assets import load_yaml
 from communique_nlp.model import Document
 from communique_nlp.text import fold
 
 MODEL = "kind"
-_WORD = re.compile(r"[^\W\d_]{3,}")
+OPENING_CHARS = 600
+BODY_CHARS = 8000
 
 
 def features(document: Document, rule_verdict: str) -> dict[str, float]:
     title = fold(document.title or "")
-    own = [s for s in document.sections if s.kind not in ("boilerplate", "links", "contacts")]
-    body = " ".join(p.text for s in own for p in s.paragraphs)
-    opening = fold(body[:400])
-    kinds = {s.kind for s in document.sections}
-    found: dict[str, float] = {"bias_doc": 1.0, f"rule={rule_verdict}": 1.0}
-    for word in set(_WORD.findall(title)):
-        found[f"title:{word}"] = 1.0
-    for word in set(_WORD.findall(opening)[:40]):
-        found[f"open:{word}"] = 0.5
-    for kind in kinds:
+    own = [s for s in document.sections if s.kind not in ("boilerplate", "links")]
+    body = fold(" ".join(p.text for s in own for p in s.paragraphs)[:BODY_CHARS])
+    everything = fold(" ".join(p.text for s in document.sections for p in s.paragraphs))
+    regions = {"title": f" {title} ", "open": f" {body[:OPENING_CHARS]} ", "body": f" {body} ",
+               "all": f" {everything} "}
+    found: dict[str, float] = {f"rule={rule_verdict}": 1.0}
+    for group, phrases in load_yaml("kinds.yaml")["signals"].items():
+        for region, text in regions.items():
+            hits = sum(text.count(fold(phrase)) for phrase in phrases)
+            if hits:
+                found[f"{region}:{group}"] = min(hits, 5) / 5
+    for kind in {s.kind for s in document.sections}:
         found[f"section:{kind}"] = 1.0
+    found["chrome_sections"] = min(sum(1 for s in document.sections
+                                       if s.kind == "boilerplate"), 5) / 5
     found["no_title"] = float(not document.title)
-    found["log_length"] = min(len(body), 20000) / 20000
+    found["length"] = min(len(body), BODY_CHARS) / BODY_CHARS
     found["bullets"] = min(sum(len(s.bullets) for s in own), 20) / 20
     found["headings"] = min(sum(1 for s in own if s.heading), 10) / 10
+    found["questions"] = min(sum(1 for s in own if s.heading and s.heading.endswith("?")), 5) / 5
     found["quotes"] = min(body.count("«") + body.count("“") + body.count('"'), 20) / 20
-    found["first_person"] = float(bool(re.search(r"\b(we|our|nous|notre|nos)\b", fold(body))))
-    found["said"] = float(bool(re.search(r"\b(said|a déclaré|a dit|a affirmé)\b", fold(body))))
+    found["first_plural"] = min(len(re.findall(r"\b(we|our|nous|notre|nos)\b", body)), 10) / 10
+    found["commitments"] = min(len(document.commitments), 10) / 10
     found["dated"] = float(document.entities.date is not None)
+    found["placed"] = float(document.entities.place is not None)
     return found
 
 

@@ -37,7 +37,7 @@ def _kind_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
 
 
 COMPONENTS: tuple[Component, ...] = (
-    Component("kind", _kind_examples, c=0.5),
+    Component("kind", _kind_examples, c=1.0),
 )
 
 
