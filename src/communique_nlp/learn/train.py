@@ -36,7 +36,15 @@ def _kind_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
     return kind.examples(document, gold, rule_kind(document))
 
 
+def _date_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
+    from communique_nlp.learn import dating
+    from communique_nlp.stages.entities import _date_and_place
+
+    return dating.examples(document, gold, _date_and_place(document.sections)[0])
+
+
 COMPONENTS: tuple[Component, ...] = (
+    Component("date", _date_examples, c=1.0),
     Component("kind", _kind_examples, c=1.0),
 )
 

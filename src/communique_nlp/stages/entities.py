@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from communique_nlp.assets import load_yaml
 from communique_nlp.dates import find_dates
-from communique_nlp.learn import kind
+from communique_nlp.learn import dating, kind
 from communique_nlp.learn.store import load_model
 from communique_nlp.model import Document, Entities, Person, Section
 from communique_nlp.nlp import WORD, Gazetteer, word_spans
@@ -107,7 +107,8 @@ def find_entities(document: Document, model_dir: Path | None = None) -> Document
             known = people.get(person.name)
             if known is None or (known.role is None and person.role):
                 people[person.name] = person
-    date, place = _date_and_place(document.sections)
+    rule_date, place = _date_and_place(document.sections)
+    date = document_date(document, rule_date, model_dir)
     entities = Entities(
         date=date,
         place=place,
@@ -267,6 +268,16 @@ def _place_after(after: str) -> str | None:
 MAX_PLACE_CONTEXT = 300  # characters before a date in which a place is looked for
 TOP_PARAGRAPHS = 20  # how far into the chrome and lead a dateline is looked for
 _PARTICLES = {"of", "de", "du", "la", "le", "the", "and", "et", "-"}
+
+
+def document_date(document: Document, rule_date: str | None,
+                  model_dir: Path | None = None) -> str | None:
+    """The date the learned ranker (models/learned/date.json) prefers among the document's
+    dates, the rule's choice among its features; the rule's choice when no model is there."""
+    model = load_model(dating.MODEL, model_dir)
+    if model is None:
+        return rule_date
+    return dating.choose(dating.candidates(document, rule_date), model) or rule_date
 
 
 def document_kind(document: Document, model_dir: Path | None = None) -> str:
