@@ -9,7 +9,9 @@ Prints, in one run:
 3. the baseline a typical NLP script would be: spaCy's `fr_core_news_sm` over each document
    with langdetect's default detector, on a sample of the same corpus, side by side;
 4. scaling: one document of 10 kB, 100 kB, 1 MB and 10 MB (concatenated releases), time per MB;
-5. PDF pages/s (bench/pdf_bench.py) and batch files/s (bench/batch_bench.py).
+5. the learned models: load time of each file in models/learned, and library throughput on
+   the real training texts (../shared/eval/train), the documents the models were made for;
+6. PDF pages/s (bench/pdf_bench.py) and batch files/s (bench/batch_bench.py).
 
 Options: --docs N (corpus size), --baseline N (baseline sample), --max-mb M (largest scaling
 document), --quick (small sizes, for a smoke run), --skip-pdf, --skip-batch.
@@ -44,6 +46,7 @@ from communique_nlp.stages.serialise import Extraction, render  # noqa: E402
 from communique_nlp.stages.themes import load_taxonomy, tag_themes  # noqa: E402
 
 CORPUS = ROOT / "corpus"
+TRAIN = ROOT.parent / "shared" / "eval" / "train"
 # communiqués whose every part is the document's own text (a release's trailing 'Contacts'
 # section would swallow the releases after it, and make the long documents look cheap)
 SCALING_SOURCES = ("fcm-2026-communique-en.txt", "fcm-2027-communique-en.txt")
@@ -125,6 +128,40 @@ def throughput(files: list[Path]) -> float:
         print(f"    {name:12s} {seconds * 1000 / len(files):7.2f} ms/doc  "
               f"{seconds / sum(totals.values()):5.1%}")
     return len(files) / parsing
+
+
+def learned_models() -> None:
+    from communique_nlp.learn.store import default_dir, forget_loaded, load_model
+
+    print("\n== learned models (models/learned): load time, first use in a process ==")
+    forget_loaded()
+    total = 0.0
+    for path in sorted(default_dir().glob("*.json")):
+        start = time.perf_counter()
+        load_model(path.stem)
+        elapsed = time.perf_counter() - start
+        total += elapsed
+        print(f"  {path.stem:14s} {elapsed * 1000:7.2f} ms  {path.stat().st_size / 1024:7.1f} KiB")
+    print(f"  all models     {total * 1000:7.2f} ms")
+
+
+def training_texts() -> None:
+    texts = sorted(TRAIN.glob("*.txt"))
+    print(f"\n== library throughput on the real training texts ({len(texts)} documents) ==")
+    if not texts:
+        print(f"  not measured: {TRAIN} is not present")
+        return
+    options = Options()
+    for path in texts[:5]:  # load the pipelines and models once
+        run(ingest_path(path), options)
+    rates = []
+    for _ in range(3):
+        start = time.perf_counter()
+        for path in texts:
+            run(ingest_path(path), options)
+        rates.append(len(texts) / (time.perf_counter() - start))
+    print(f"  {statistics.median(rates):.1f} documents/s, median of 3 passes "
+          f"(min {min(rates):.1f}, max {max(rates):.1f}); target >= 100")
 
 
 def baseline(files: list[Path], ours: float) -> None:
@@ -209,6 +246,8 @@ def main() -> None:
         cold_start(folder, args.runs)
         files = generate(folder / "releases", args.docs)
         ours = throughput(files)
+        learned_models()
+        training_texts()
         baseline(files[: args.baseline], ours)
         scaling(folder, args.max_mb)
     here = sys.executable

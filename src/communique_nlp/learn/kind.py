@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from communique_nlp.assets import load_yaml
@@ -21,6 +22,14 @@ OPENING_CHARS = 600
 BODY_CHARS = 8000
 
 
+@lru_cache(maxsize=1)
+def _signals() -> dict[str, re.Pattern[str]]:
+    """One pattern per signal group of models/kinds.yaml, its phrases folded."""
+    return {group: re.compile("|".join(re.escape(fold(p)) for p in sorted(phrases, key=len,
+                                                                          reverse=True)))
+            for group, phrases in load_yaml("kinds.yaml")["signals"].items()}
+
+
 def features(document: Document, rule_verdict: str) -> dict[str, float]:
     title = fold(document.title or "")
     own = [s for s in document.sections if s.kind not in ("boilerplate", "links")]
@@ -29,9 +38,9 @@ def features(document: Document, rule_verdict: str) -> dict[str, float]:
     regions = {"title": f" {title} ", "open": f" {body[:OPENING_CHARS]} ", "body": f" {body} ",
                "all": f" {everything} "}
     found: dict[str, float] = {f"rule={rule_verdict}": 1.0}
-    for group, phrases in load_yaml("kinds.yaml")["signals"].items():
+    for group, pattern in _signals().items():
         for region, text in regions.items():
-            hits = sum(text.count(fold(phrase)) for phrase in phrases)
+            hits = len(pattern.findall(text))
             if hits:
                 found[f"{region}:{group}"] = min(hits, 5) / 5
     for kind in {s.kind for s in document.sections}:
