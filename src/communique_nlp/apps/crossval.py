@@ -34,27 +34,39 @@ class CrossValidation:
 
 
 def cross_validate(train_dir: Path, extra_dirs: Sequence[Path] = (),
-                   progress: Callable[[str], None] | None = None) -> CrossValidation:
-    """Hold out each collection of ``train_dir`` in turn (see the module docstring)."""
+                   workers: int = 1) -> CrossValidation:
+    """Hold out each collection of ``train_dir`` in turn (see the module docstring); folds
+    run in ``workers`` processes (each fold is independent)."""
+    held = labelled_docs([train_dir])
+    extra = labelled_docs(extra_dirs) if extra_dirs else []
+    groups = sorted({doc.group for doc in held})
+    jobs = [(group, held, extra) for group in groups]
+    result = CrossValidation()
+    if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            reports = list(pool.map(_fold, jobs))
+    else:
+        reports = [_fold(job) for job in jobs]
+    result.folds = dict(zip(groups, reports, strict=True))
+    return result
+
+
+def _fold(job: tuple[str, list[LabelledDoc], list[LabelledDoc]]) -> EvalReport:
+    """Fit on every collection but ``group`` (and the extra documents), score ``group``."""
     from communique_nlp.learn.train import train_all
     from communique_nlp.pipeline import Options, parse
 
-    held = labelled_docs([train_dir])
-    extra = labelled_docs(extra_dirs) if extra_dirs else []
-    result = CrossValidation()
-    for group in sorted({doc.group for doc in held}):
-        if progress:
-            progress(group)
-        fitted_on = [doc for doc in held if doc.group != group] + extra
-        with tempfile.TemporaryDirectory(prefix=f"communique-cv-{group}-") as folder:
-            train_all(fitted_on, Path(folder))
-            options = Options(model_dir=Path(folder))
+    group, held, extra = job
+    with tempfile.TemporaryDirectory(prefix=f"communique-cv-{group}-") as folder:
+        train_all([doc for doc in held if doc.group != group] + extra, Path(folder))
+        options = Options(model_dir=Path(folder))
 
-            def predict(path: Path, options: Options = options) -> dict[str, Any]:
-                return parse(path, options).as_dict()
+        def predict(path: Path) -> dict[str, Any]:
+            return parse(path, options).as_dict()
 
-            result.folds[group] = _score([d for d in held if d.group == group], predict)
-    return result
+        return _score([doc for doc in held if doc.group == group], predict)
 
 
 def _score(docs: list[LabelledDoc], predict: Callable[[Path], dict[str, Any]]) -> EvalReport:

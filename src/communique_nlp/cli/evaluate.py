@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -112,7 +113,7 @@ def _cross_validate(gold_dir: Path, also: list[Path], fmt: str, errors: bool,
         if not folder.is_dir():
             fail(f"{folder}: no such folder")
     try:
-        result = cross_validate(gold_dir, also)
+        result = cross_validate(gold_dir, also, workers=min(2, os.cpu_count() or 1))
     except CommuniqueError as error:
         if debug:
             raise
