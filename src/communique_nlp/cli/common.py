@@ -75,9 +75,20 @@ def one_line_errors(command: Callable[P, None]) -> Callable[P, None]:
 
 
 def _is_click_error(error: BaseException) -> bool:
-    from click.exceptions import ClickException
+    return isinstance(error, _click_exception())
 
-    return isinstance(error, ClickException)
+
+def _click_exception() -> type[Exception]:
+    """The command-line parser's error class: typer's own copy of click since typer 0.2x,
+    click's before."""
+    import importlib
+
+    try:
+        module = importlib.import_module("typer._click.exceptions")
+    except ImportError:
+        module = importlib.import_module("click.exceptions")
+    found: type[Exception] = module.ClickException
+    return found
 
 
 def main_guard(app: Callable[[], Any], argv: list[str]) -> None:
@@ -189,11 +200,30 @@ class Command(TyperCommand):
 
 
 class Group(TyperGroup):
-    """The ``communique`` group, with the same help as its commands."""
+    """The ``communique`` group: the same help as its commands, and a usage error (an unknown
+    option, a value that is not a choice) in one line on standard error, as every error."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _tidy_help(self)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        if not kwargs.get("standalone_mode", True) or len(args) > 3:
+            return super().main(*args, **kwargs)  # a caller handling errors itself
+        try:
+            result = super().main(*args, **{**kwargs, "standalone_mode": False})
+        except typer.Abort:
+            error_line("aborted")
+            sys.exit(EXIT_FAILED)
+        except _click_exception() as error:
+            if type(error).__name__ == "NoArgsIsHelpError":  # 'communique' alone: the help
+                error.show()  # type: ignore[attr-defined]
+            else:
+                context = getattr(error, "ctx", None)
+                hint = f" (see '{context.command_path} --help')" if context is not None else ""
+                error_line(error.format_message() + hint)  # type: ignore[attr-defined]
+            sys.exit(getattr(error, "exit_code", EXIT_USAGE))
+        sys.exit(result if isinstance(result, int) else EXIT_OK)
 
 
 # Options several commands share, declared once.
