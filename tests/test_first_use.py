@@ -199,9 +199,13 @@ def test_version_comes_from_the_package_metadata() -> None:
     assert result.stdout == f"communique {version('communique-nlp')}\n"
 
 
-def test_a_format_that_is_not_a_choice_is_a_usage_error() -> None:
+def test_usage_errors_are_one_line() -> None:
     result = runner.invoke(app, ["parse", str(NEWS), "--format", "xml"])
-    assert result.exit_code == 2 and "xml" in result.output
+    assert result.exit_code == 2
+    _one_error_line(result, "'xml' is not one of 'yaml', 'json', 'jsonl'")
+    unknown = runner.invoke(app, ["batch", "somewhere", "--bogus"])
+    assert unknown.exit_code == 2
+    _one_error_line(unknown, "--bogus", "communique batch --help")
 
 
 # --- 6. taxonomy -------------------------------------------------------------------------------

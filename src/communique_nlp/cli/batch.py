@@ -54,12 +54,12 @@ def batch_command(
         help="Folder of documents; every .txt, .md, .html and .pdf under it, recursively.",
         show_default=False)],
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="OUTDIR", help=(
-        "Output folder: one extraction per input at its mirrored path (a/b/x.pdf -> "
-        "OUTDIR/a/b/x.pdf.yaml), and manifest.yaml. Default: DIR-extractions, beside DIR."),
+        "Output folder: one extraction per input at its mirrored path (a/b/x.pdf gives "
+        "a/b/x.pdf.yaml there), and manifest.yaml. Default: DIR-extractions, beside DIR."),
         show_default=False)] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help=(
-        "yaml or json (one file per input), or jsonl (one stream, OUTDIR/extractions.jsonl, "
-        "and manifest.jsonl)."))] = Format.yaml,
+        "yaml or json (one file per input), or jsonl (one stream, extractions.jsonl, and "
+        "manifest.jsonl)."))] = Format.yaml,
     workers: Annotated[int | None, typer.Option("--workers", "-w", metavar="N", help=(
         "Parallel worker processes. Default: the machine's cores."), show_default=False,
         min=1)] = None,

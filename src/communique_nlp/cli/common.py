@@ -191,12 +191,22 @@ def _tidy_help(command: Any) -> None:
         command.short_help = " ".join(command.help.strip().split("\n\n")[0].split())
 
 
+def _flag(option: Any) -> Any:
+    """--help, made by the parser apart from the declared options: a flag, no placeholder."""
+    if option is not None and getattr(option, "metavar", "") is None:
+        option.metavar = ""
+    return option
+
+
 class Command(TyperCommand):
     """A command whose --help shows choices and placeholders, never cut when piped."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _tidy_help(self)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        return _flag(super().get_help_option(ctx))
 
 
 class Group(TyperGroup):
@@ -206,6 +216,9 @@ class Group(TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _tidy_help(self)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        return _flag(super().get_help_option(ctx))
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         if not kwargs.get("standalone_mode", True) or len(args) > 3:
@@ -237,14 +250,6 @@ ThemesOnlyOption = Annotated[bool, typer.Option(
 MaxBytesOption = Annotated[int, typer.Option(help="Refuse inputs larger than this (bytes).",
                                              min=1, metavar="BYTES")]
 DebugOption = Annotated[bool, typer.Option(help="Show tracebacks (for developers).")]
-
-
-def check_choices(fmt: str, formats: tuple[str, ...], themes: Path | None,
-                  themes_only: bool = False) -> None:
-    """Usage errors common to the commands: an unknown format, a missing taxonomy file."""
-    if fmt not in formats:
-        fail(f"--format must be one of {', '.join(formats)}, not {fmt!r}")
-    check_themes(themes, themes_only)
 
 
 def check_themes(themes: Path | None, themes_only: bool) -> None:
