@@ -99,9 +99,11 @@ def _read_taxonomy(data: Any, name: str) -> tuple[Theme, ...]:
     themes: dict[str, Theme] = {}
     for number, entry in enumerate(data["themes"], 1):
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str) \
-                or not entry["id"].strip() or "|" in entry["id"]:
-            raise fault(f"theme {number} has no id (a name without '|')")
+                or not entry["id"].strip():
+            raise fault(f"theme {number} has no id")
         theme_id = entry["id"]
+        if "|" in theme_id:
+            raise fault(f"theme {theme_id!r}: an id cannot contain '|'")
         where = f"theme {theme_id!r}"
         unknown = [str(key) for key in entry if key not in THEME_KEYS]
         if unknown:
