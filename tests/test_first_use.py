@@ -183,6 +183,18 @@ def test_help_shows_no_type_labels_and_cuts_nothing_when_piped(command: str) -> 
     assert not any(c in text for c in "╭│╰")  # plain text, nothing boxed
 
 
+def test_help_in_a_terminal_shows_no_type_labels(capsys: pytest.CaptureFixture[str]) -> None:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():
+        command.rich_markup_mode = "rich"  # what a terminal gets
+        command.get_help(command.context_class(command, info_name=name))
+        text = capsys.readouterr().out
+        assert "╭─ Options" in text
+        assert TYPE_LABEL.search(text) is None, (name, TYPE_LABEL.search(text))
+
+
 def test_help_lists_the_choices_and_whole_command_summaries() -> None:
     assert "[yaml|json|jsonl]" in _help("parse")
     assert "[yaml|json|jsonl]" in _help("batch")
