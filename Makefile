@@ -1,17 +1,25 @@
-# Task runner. `make install` once, then `make demo`, `make test`, `make lint`, `make eval`, `make bench`.
+# Task runner: `make demo`, `make test`, `make lint`, `make eval`, `make bench`.
 PYTHON ?= python3
 DEV := ../shared/eval/dev
 SAMPLE := corpus/fcm-2026-communique-en.txt
+# Installed once per Python environment (a new virtual environment gets its own stamp) and
+# again when pyproject.toml changes; `make install` forces it.
+STAMP := .installed-$(shell $(PYTHON) -c "import hashlib, sys; print(hashlib.sha1(sys.prefix.encode()).hexdigest()[:12])")
 
 .PHONY: install demo test lint eval bench models
 
-install:
+$(STAMP): pyproject.toml
 	$(PYTHON) -m pip install --quiet -e '.[dev]'
+	@touch $@
 
-demo: install
+install:
+	@rm -f $(STAMP)
+	@$(MAKE) --no-print-directory $(STAMP)
+
+demo: $(STAMP)
 	communique parse $(SAMPLE)
 
-test: install
+test: $(STAMP)
 	$(PYTHON) -m pytest
 
 lint:

@@ -36,6 +36,7 @@ GOOD = {  # corpus file -> where it goes in the test folder (both languages, nes
     "eu-council-migrant-smuggling-en.md": "en/eu-council.md",
 }
 BAD = ("empty.txt", "binary.txt", "broken.pdf")
+UNSUPPORTED = "notes.odt"  # a type the tool does not read: counted and listed as skipped
 TEMPORARY = re.compile(r"\.tmp$")
 
 
@@ -67,7 +68,7 @@ def _mixed_folder(root: Path, corpus: Path) -> Path:
     (folder / "empty.txt").write_bytes(b"")
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 8)
     (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(200, 256)) * 40)
-    (folder / "notes.docx").write_bytes(b"not a supported kind: ignored")
+    (folder / UNSUPPORTED).write_bytes(b"not a supported kind: skipped")
     (folder / ".hidden.txt").write_text("hidden files are ignored\n", "utf-8")
     return folder
 
@@ -96,7 +97,7 @@ def mixed(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> tuple[P
 def test_every_input_gets_an_output_or_an_error(mixed: tuple[Path, Path]) -> None:
     folder, out = mixed
     manifest = _manifest(out)
-    assert set(manifest) == {*GOOD.values(), *BAD}  # .docx and hidden files are not inputs
+    assert set(manifest) == {*GOOD.values(), *BAD, UNSUPPORTED}  # hidden files are not inputs
     for target in GOOD.values():
         row = manifest[target]
         assert row["status"] == "ok", row
@@ -105,6 +106,8 @@ def test_every_input_gets_an_output_or_an_error(mixed: tuple[Path, Path]) -> Non
         assert extraction["source"]["sha256"] == row["sha256"] == _sha256(folder / target)
         assert row["language"] == extraction["document"]["language"]
         assert row["kind"] == extraction["document"]["kind"]
+        assert row["title"] == extraction["document"]["title"] and row["title"]
+        assert row["date"] == extraction["document"]["date"]
         assert row["themes"] == [t["id"] for t in extraction["themes"]]
         assert row["commitments"] == len(extraction["commitments"])
         assert isinstance(row["seconds"], float)
@@ -114,6 +117,9 @@ def test_every_input_gets_an_output_or_an_error(mixed: tuple[Path, Path]) -> Non
         assert row["status"] == "failed" and row["output"] is None
         assert name in str(row["error"])
     assert "empty" in str(manifest["empty.txt"]["error"])
+    unsupported = manifest[UNSUPPORTED]
+    assert unsupported["status"] == "skipped" and unsupported["output"] is None
+    assert "unsupported file type ('.odt'" in str(unsupported["reason"])
     assert _outputs(out) == {f"{t}.yaml" for t in GOOD.values()}
     leftovers = [p for p in out.rglob("*") if TEMPORARY.search(p.name) or p.name == JOURNAL_NAME]
     assert leftovers == []
@@ -148,7 +154,9 @@ def test_cli_exit_codes_manifest_and_plain_progress(mixed: tuple[Path, Path],
     out = tmp_path / "out"
     result = runner.invoke(app, ["batch", str(folder), "-o", str(out), "--workers", "1"])
     assert result.exit_code == 1, result.output
-    assert "[1/7]" in result.stderr and "[7/7]" in result.stderr  # one plain line per file
+    assert "[1/8]" in result.stderr and "[8/8]" in result.stderr  # one plain line per file
+    assert "8: 4 ok, 1 skipped, 3 failed" in result.stdout
+    assert "skipped (1)" in result.stdout and UNSUPPORTED in result.stdout
     assert "empty.txt" in result.stderr
     assert "Traceback" not in result.output
     assert "errors (3)" in result.stdout and "slowest files" in result.stdout
@@ -339,7 +347,8 @@ def test_outputs_of_a_run_killed_before_its_journal_are_adopted(mixed: tuple[Pat
     header = {"journal": "communique-nlp-batch/1", "tool_version": __version__, "format": "yaml"}
     (out / JOURNAL_NAME).write_text(json.dumps(header) + "\n" + '{"path": "cut sh', "utf-8")
     report = run_batch(folder, out, workers=1, resume=True)
-    reasons = {r.path: r.reason for r in report.records if r.status == "skipped"}
+    reasons = {r.path: r.reason for r in report.records if r.status == "skipped"
+               and r.path != UNSUPPORTED}
     assert reasons == {target: ADOPTED for target in GOOD.values()}
     adopted = _manifest(out)[GOOD["fcm-2026-communique-fr.txt"]]
     assert adopted["language"] == "fr" and adopted["output"]

@@ -69,7 +69,7 @@ def test_bad_inputs_get_one_line_and_the_right_exit_code(tmp_path: Path) -> None
 def test_a_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    result = runner.invoke(app, ["parse", str(empty), str(SAMPLE), "-o", str(tmp_path / "out")])
+    result = runner.invoke(app, ["parse", str(empty), str(SAMPLE), "-o", f"{tmp_path / 'out'}/"])
     assert result.exit_code == 1
     assert (tmp_path / "out" / "news-release-en.txt.yaml").exists()
     assert not (tmp_path / "out" / "empty.txt.yaml").exists()

@@ -334,11 +334,13 @@ def test_cli_bad_inputs(corpus_dir: Path, tmp_path: Path) -> None:
 def test_timeline_of_three_documents(extractions: dict[str, dict[str, Any]]) -> None:
     docs = [extractions[EN_2027], extractions[EN_2026], extractions[FR_2026]]
     line = timeline(docs, names=["2027", "2026-en", "2026-fr"])
-    # date order; the two 2026 versions (same date) in input order
-    assert [d["path"] for d in line.documents] == ["2026-en", "2026-fr", "2027"]
+    # date order; the English and French versions of 2026 are one column, the first given
+    assert [d["path"] for d in line.documents] == ["2026-en", "2027"]
+    assert line.documents[0]["versions"] == [{"path": "2026-fr", "language": "fr"}]
+    assert line.documents[1]["versions"] == []
     scores = {theme_id: values for theme_id, _, values in line.themes}
-    assert scores["encryption"][2] is None and None not in scores["encryption"][:2]
-    assert scores["transnational_repression"][:2] == (None, None)
+    assert scores["encryption"][1] is None and scores["encryption"][0] is not None
+    assert scores["transnational_repression"][0] is None
 
     def thread(prefix: str) -> tuple[int, int, int]:
         found = [t for t in line.threads
@@ -346,9 +348,9 @@ def test_timeline_of_three_documents(extractions: dict[str, dict[str, Any]]) -> 
         assert len(found) == 1, prefix
         return found[0].first, found[0].last, sum(i is not None for i in found[0].items)
 
-    assert thread("work with technology companies to accelerate the removal") == (0, 2, 3)
-    assert thread("Ministers agreed to commission a joint technical study") == (0, 1, 2)
-    assert thread("fund joint research on how online gaming platforms") == (2, 2, 1)
+    assert thread("work with technology companies to accelerate the removal") == (0, 1, 2)
+    assert thread("Ministers agreed to commission a joint technical study") == (0, 0, 1)
+    assert thread("fund joint research on how online gaming platforms") == (1, 1, 1)
     data = line.as_dict()
     assert data["schema"] == TIMELINE_SCHEMA_ID and data["differs"]
     assert data["documents"][0]["n"] == 1
@@ -372,7 +374,7 @@ def test_cli_timeline(extraction_files: dict[str, str]) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["schema"] == TIMELINE_SCHEMA_ID
-    assert [d["date"] for d in data["documents"]] == ["2026-08-19", "2026-08-19", "2027-09-02"]
+    assert [d["date"] for d in data["documents"]] == ["2026-08-19", "2027-09-02"]
     assert run(*files).exit_code == 0
     assert run(*files, "-f", "markdown").stdout.startswith("# Timeline")
     assert run(*files, "--exit-code").exit_code == 1

@@ -412,7 +412,7 @@ def test_cli_failed_document_exits_1(tmp_path: Path) -> None:
 @pytest.mark.parametrize("args, message", [
     (["absent"], "no such folder"),
     (["."], "no gold files"),
-    ([".", "--format", "xml"], "--format must be"),
+    ([".", "--format", "xml"], "'xml' is not one of 'text', 'json'"),
     ([".", "--pred", "absent"], "no such prediction folder"),
 ])
 def test_cli_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

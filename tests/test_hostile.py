@@ -381,7 +381,7 @@ def test_output_names_never_collide_or_leave_the_folder(tmp_path: Path) -> None:
     out = tmp_path / "out"
     names = [str(tmp_path / "a" / "x.txt"), str(tmp_path / "b" / ".." / "b" / "x.txt"),
              str(tmp_path / "a" / "x.txt")]
-    result = runner.invoke(app, ["parse", *names, "-o", str(out)])
+    result = runner.invoke(app, ["parse", *names, "-o", f"{out}/"])
     assert result.exit_code == 0, result.output
     written = sorted(p.name for p in out.iterdir())
     assert written == ["x.txt.2.yaml", "x.txt.yaml"]  # two inputs, two outputs, in the folder
@@ -441,7 +441,7 @@ def test_read_only_output_folder(tmp_path: Path) -> None:
 def test_output_under_a_file_is_one_line(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x", "utf-8")
-    result = runner.invoke(app, ["parse", str(SAMPLE), str(SAMPLE), "-o", str(blocker)])
+    result = runner.invoke(app, ["parse", str(SAMPLE), str(SAMPLE), "-o", f"{blocker}/sub/"])
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert all(line.startswith("communique: error: ") and "cannot write" in line

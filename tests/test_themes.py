@@ -66,7 +66,7 @@ def test_score_grows_with_mentions() -> None:
     assert 0 < once["cybercrime"]["score"] < often["cybercrime"]["score"] <= 1
 
 
-def test_user_taxonomy_replaces_the_default(tmp_path: Path) -> None:
+def test_user_taxonomy_replaces_the_default_with_themes_only(tmp_path: Path) -> None:
     taxonomy = tmp_path / "themes.yaml"
     taxonomy.write_text(
         "themes:\n"
@@ -76,6 +76,6 @@ def test_user_taxonomy_replaces_the_default(tmp_path: Path) -> None:
         "      en: {strong: [wildfire, forest fire]}\n"
         "      fr: {strong: [feu de forêt, incendie de forêt]}\n", encoding="utf-8")
     found = themes("The wildfire season starts early. Ransomware hit a school.",
-                   Options(themes=taxonomy))
+                   Options(themes=taxonomy, themes_only=True))
     assert set(found) == {"wildfire"}
     assert found["wildfire"]["label"] == "Wildfires"

@@ -56,6 +56,7 @@ class Bullet:
     id: str
     text: str
     themes: tuple[str, ...] = ()
+    list_id: str | None = None  # the id of what introduces its list (output key 'list')
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ MIXED_LANGUAGE_SHARE = 0.2  # a second language this large means both versions a
 class Options:
     """Settings threaded through the pipeline, built once per run."""
 
-    themes: Path | None = None  # a user taxonomy replacing models/themes.yaml
+    themes: Path | None = None  # a user taxonomy added to models/themes.yaml (ids override)
+    themes_only: bool = False  # the user taxonomy replaces models/themes.yaml
     max_bytes: int = DEFAULT_MAX_BYTES
     model_dir: Path | None = None  # learned models; None: models/learned (cross-validation
     # points it at the models fitted without the held-out collection)
@@ -69,7 +70,7 @@ def _names_a_file(source: str) -> bool:
 
 def run(document: Document, options: Options) -> Document:
     """Every stage after ingest, in order."""
-    taxonomy = load_taxonomy(options.themes)
+    taxonomy = load_taxonomy(options.themes, only=options.themes_only)
     document = normalise(document)
     document = detect_language(document)
     document = segment(document)

@@ -4,8 +4,9 @@
 followed), and writes one extraction per input at the mirrored path in ``OUTDIR``
 (``a/b/x.pdf`` -> ``OUTDIR/a/b/x.pdf.yaml``), or, for ``fmt='jsonl'``, one line per input in
 ``OUTDIR/extractions.jsonl``; then a manifest ``OUTDIR/manifest.yaml`` (``manifest.jsonl`` for
-jsonl) with one record per input: path, sha256, status (ok, skipped, failed), error, language,
-kind, themes, number of commitments, seconds.
+jsonl) with one record per input: path, sha256, status (ok, skipped, failed), error or reason,
+title, date, language, kind, themes, number of commitments, seconds. A file of a type the
+tool does not read is not parsed, but counted and listed as skipped, with the reason.
 
 What a killed run (Ctrl-C, SIGKILL, power cut) leaves behind, and how ``resume`` finishes it:
 
@@ -105,6 +106,8 @@ class FileRecord:
     sha256: str | None = None
     error: str | None = None  # why it failed
     reason: str | None = None  # why it was skipped
+    title: str | None = None
+    date: str | None = None
     language: str | None = None
     kind: str | None = None
     themes: tuple[str, ...] = ()
@@ -117,7 +120,8 @@ class FileRecord:
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "path": self.path, "sha256": self.sha256, "status": self.status,
-            "error": self.error, "reason": self.reason, "language": self.language,
+            "error": self.error, "reason": self.reason, "title": self.title, "date": self.date,
+            "language": self.language,
             "kind": self.kind, "themes": list(self.themes), "commitments": self.commitments,
             "seconds": round(self.seconds, 3), "output": self.output,
         }
@@ -142,7 +146,8 @@ class FileRecord:
         themes = data.get("themes")
         seconds = data.get("seconds")
         return cls(path=path, status=str(status), sha256=text("sha256"), error=text("error"),
-                   reason=text("reason"), language=text("language"), kind=text("kind"),
+                   reason=text("reason"), title=text("title"), date=text("date"),
+                   language=text("language"), kind=text("kind"),
                    themes=tuple(t for t in themes if isinstance(t, str))
                    if isinstance(themes, list) else (),
                    commitments=number("commitments"),
@@ -190,6 +195,11 @@ class BatchReport:
     def counts(self) -> dict[str, int]:
         found = Counter(r.status for r in self.records)
         return {status: found[status] for status in STATUSES}
+
+    def not_read(self) -> tuple[FileRecord, ...]:
+        """Skipped inputs that were not read at all (an unsupported type, a link to a folder),
+        as opposed to those whose earlier output was kept (resume)."""
+        return tuple(r for r in self.by_status("skipped") if r.reason not in (REUSED, ADOPTED))
 
     def processed(self) -> int:
         """Inputs parsed in this run (ok, or failed after an attempt)."""
@@ -409,8 +419,9 @@ def _matches(relative: str, patterns: Iterable[str]) -> bool:
 
 def _discover(root: Path, out_real: Path, include: Sequence[str],
               exclude: Sequence[str]) -> tuple[list[tuple[str, Path]], list[FileRecord]]:
-    """The supported files under ``root`` (sorted), and the entries settled on sight:
-    symbolic links to folders (skipped) and folders that cannot be listed (failed)."""
+    """The supported files under ``root`` (sorted), and the entries settled on sight: files
+    of a type the tool does not read and symbolic links to folders (skipped), folders that
+    cannot be listed (failed)."""
     candidates: list[tuple[str, Path]] = []
     settled: list[FileRecord] = []
 
@@ -440,16 +451,26 @@ def _discover(root: Path, out_real: Path, include: Sequence[str],
         dirnames[:] = kept
         for name in sorted(filenames):
             path = here / name
-            if name.startswith(".") or Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+            if name.startswith("."):
                 continue
             relative = _relative(path, root)
             if include and not _matches(relative, include):
                 continue
             if _matches(relative, exclude):
                 continue
+            if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+                settled.append(FileRecord(path=relative, status="skipped",
+                                          reason=unsupported_reason(name)))
+                continue
             candidates.append((relative, path))
     candidates.sort(key=lambda item: item[0])
     return candidates, settled
+
+
+def unsupported_reason(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    what = f"'{_printable(suffix)}'" if suffix else "no extension"
+    return f"unsupported file type ({what}; reads {', '.join(sorted(SUPPORTED_SUFFIXES))})"
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -570,8 +591,8 @@ def _summary(shown: str, data: dict[str, Any], seconds: float, output_rel: str) 
     document = data.get("document") or {}
     source = data.get("source") or {}
     return FileRecord(
-        path=shown, status="ok", sha256=source.get("sha256"),
-        language=document.get("language"), kind=document.get("kind"),
+        path=shown, status="ok", sha256=source.get("sha256"), title=document.get("title"),
+        date=document.get("date"), language=document.get("language"), kind=document.get("kind"),
         themes=tuple(t["id"] for t in data.get("themes") or ()),
         commitments=len(data.get("commitments") or ()), seconds=seconds, output=output_rel)
 
@@ -644,7 +665,8 @@ def _init_worker(options: Options | None, parent: int) -> None:
 
         pipeline("en")
         pipeline("fr")
-        load_taxonomy(options.themes if options else None)
+        load_taxonomy(options.themes if options else None,
+                      only=options.themes_only if options else False)
     for text in _WARMUP.values():  # the rest: language profiles, lexicons, matchers
         with contextlib.suppress(Exception):
             from communique_nlp.pipeline import parse

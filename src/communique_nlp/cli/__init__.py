@@ -7,11 +7,12 @@ imports spaCy.
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
 from communique_nlp.cli.batch import batch_command
-from communique_nlp.cli.common import main_guard, one_line_errors
+from communique_nlp.cli.common import Command, Group, main_guard, one_line_errors
 from communique_nlp.cli.diff import diff_command
 from communique_nlp.cli.evaluate import eval_command
 from communique_nlp.cli.parse import parse_command
@@ -23,11 +24,39 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=Group,
 )
 for name, command in (("parse", parse_command), ("batch", batch_command),
                       ("diff", diff_command), ("themes", themes_command),
                       ("schema", schema_command), ("eval", eval_command)):
-    app.command(name)(one_line_errors(command))
+    app.command(name, cls=Command)(one_line_errors(command))
+
+
+def installed_version() -> str:
+    """The version pip installed (package metadata), else the source tree's."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("communique-nlp")
+    except PackageNotFoundError:
+        from communique_nlp import __version__
+
+        return __version__
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(f"communique {installed_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option(
+        "--version", help="Print the version and exit.", callback=_print_version,
+        is_eager=True)] = False,
+) -> None:
+    """Structured extraction from public-safety communiqués and press releases (EN/FR)."""
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ input failed, 2 usage (no such DIR, OUTDIR inside DIR without --allow-nested, ba
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,8 +22,9 @@ from communique_nlp.cli.common import (
     EXIT_USAGE,
     DebugOption,
     MaxBytesOption,
+    ThemesOnlyOption,
     ThemesOption,
-    check_choices,
+    check_themes,
     error_line,
     fail,
 )
@@ -34,9 +36,16 @@ if TYPE_CHECKING:
 
     from communique_nlp.apps.batch import BatchReport, ProgressEvent
 
-FORMATS = ("yaml", "json", "jsonl")
+
+
+class Format(str, Enum):
+    yaml = "yaml"
+    json = "json"
+    jsonl = "jsonl"
+
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 SLOWEST_SHOWN = 5
+SKIPPED_SHOWN = 20  # files the summary lists as skipped; the manifest lists them all
 CURRENT_WIDTH = 40  # characters of the current file's path in the progress bar
 
 
@@ -44,19 +53,19 @@ def batch_command(
     directory: Annotated[Path, typer.Argument(
         help="Folder of documents; every .txt, .md, .html and .pdf under it, recursively.",
         show_default=False)],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help=(
-        "Output folder: one extraction per input at its mirrored path (a/b/x.pdf -> "
-        "OUTDIR/a/b/x.pdf.yaml), and manifest.yaml. Default: DIR-extractions, beside DIR."),
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="OUTDIR", help=(
+        "Output folder: one extraction per input at its mirrored path (a/b/x.pdf gives "
+        "a/b/x.pdf.yaml there), and manifest.yaml. Default: DIR-extractions, beside DIR."),
         show_default=False)] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help=(
-        "yaml or json (one file per input), or jsonl (one stream, OUTDIR/extractions.jsonl, "
-        "and manifest.jsonl)."))] = "yaml",
-    workers: Annotated[int | None, typer.Option("--workers", "-w", help=(
+    fmt: Annotated[Format, typer.Option("--format", "-f", help=(
+        "yaml or json (one file per input), or jsonl (one stream, extractions.jsonl, and "
+        "manifest.jsonl)."))] = Format.yaml,
+    workers: Annotated[int | None, typer.Option("--workers", "-w", metavar="N", help=(
         "Parallel worker processes. Default: the machine's cores."), show_default=False,
         min=1)] = None,
-    include: Annotated[list[str] | None, typer.Option("--include", help=(
+    include: Annotated[list[str] | None, typer.Option("--include", metavar="GLOB", help=(
         "Only files whose relative path or name matches this glob (repeatable)."))] = None,
-    exclude: Annotated[list[str] | None, typer.Option("--exclude", help=(
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", metavar="GLOB", help=(
         "Leave out files and folders whose relative path or name matches this glob "
         "(repeatable)."))] = None,
     resume: Annotated[bool, typer.Option("--resume", help=(
@@ -64,16 +73,17 @@ def batch_command(
         "sha256, same tool version and format."))] = False,
     allow_nested: Annotated[bool, typer.Option("--allow-nested", help=(
         "Allow OUTDIR inside DIR (it is then left out of the inputs)."))] = False,
-    timeout: Annotated[float, typer.Option(help=(
+    timeout: Annotated[float, typer.Option(metavar="SECONDS", help=(
         "Seconds allowed per file; a file over it fails alone."), min=0.001)] = 60.0,
     themes: ThemesOption = None,
+    themes_only: ThemesOnlyOption = False,
     max_bytes: MaxBytesOption = 50_000_000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=(
         "No progress and no summary; failed files are still named on standard error."))] = False,
     debug: DebugOption = False,
 ) -> None:
     """Extract every document under a folder, in parallel, with a manifest and a summary."""
-    check_choices(fmt, FORMATS, themes)
+    check_themes(themes, themes_only)
     if output is None:
         resolved = directory.resolve()
         output = resolved.parent / f"{resolved.name or 'root'}-extractions"
@@ -85,8 +95,9 @@ def batch_command(
     try:
         with display:
             report = run_batch(directory, output, options=Options(themes=themes,
+                                                                  themes_only=themes_only,
                                                                   max_bytes=max_bytes),
-                               workers=workers, fmt=fmt, include=tuple(include or ()),
+                               workers=workers, fmt=fmt.value, include=tuple(include or ()),
                                exclude=tuple(exclude or ()), resume=resume,
                                allow_nested=allow_nested, timeout=timeout,
                                on_progress=display.update)
@@ -212,6 +223,16 @@ def print_summary(report: BatchReport, console: Console | None = None) -> None:
         for record in slowest:
             slow.add_row(record.path, f"{record.seconds:.2f}", record.status)
         console.print(slow)
+    skipped = report.not_read()
+    if skipped:
+        table = Table(title=f"skipped ({len(skipped)})", title_justify="left")
+        table.add_column("file")
+        table.add_column("reason")
+        for record in skipped[:SKIPPED_SHOWN]:
+            table.add_row(record.path, record.reason or "")
+        if len(skipped) > SKIPPED_SHOWN:
+            table.add_row(f"... and {len(skipped) - SKIPPED_SHOWN} more", "see the manifest")
+        console.print(table)
     if report.failed:
         errors = Table(title=f"errors ({len(report.failed)})", title_justify="left")
         errors.add_column("file")

@@ -6,47 +6,62 @@ documents (parsed on the fly) or extraction files written by `communique parse`.
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from communique_nlp.cli.common import EXIT_FAILED, EXIT_OK, DebugOption, fail, stdout_write
+from communique_nlp.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    DebugOption,
+    ThemesOnlyOption,
+    ThemesOption,
+    check_themes,
+    fail,
+    stdout_write,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from communique_nlp.apps.diff import DiffResult, Match, Timeline
 
-FORMATS = ("text", "yaml", "json", "markdown")
+
+
+class Format(str, Enum):
+    text = "text"
+    yaml = "yaml"
+    json = "json"
+    markdown = "markdown"
+    csv = "csv"
+
 
 
 def diff_command(
     files: Annotated[list[str], typer.Argument(help=(
         "Two documents or extraction files (.yaml/.json from `communique parse`) to compare, "
         "or three or more for a timeline."))],
-    fmt: Annotated[str, typer.Option("--format", "-f", help=(
-        "text (coloured view), yaml or json (for machines), markdown (a report).")
-    )] = "text",
-    threshold: Annotated[float | None, typer.Option(help=(
+    fmt: Annotated[Format, typer.Option("--format", "-f", help=(
+        "text (coloured view), yaml or json (for machines), markdown (a report), csv (a "
+        "timeline's table, for a spreadsheet).")
+    )] = Format.text,
+    threshold: Annotated[float | None, typer.Option(metavar="SCORE", help=(
         "Match score (0-1) two commitments need to count as the same one; lower matches more "
         "loosely. Default 0.47."))] = None,
     exit_code: Annotated[bool, typer.Option(
         "--exit-code", help="Exit with status 1 when anything differs.")] = False,
-    themes: Annotated[Path | None, typer.Option(
-        "--themes", help="A taxonomy file for parsing documents (same shape as "
-                         "models/themes.yaml).")] = None,
+    themes: ThemesOption = None,
+    themes_only: ThemesOnlyOption = False,
     debug: DebugOption = False,
 ) -> None:
     """Compare two communiqués (themes, commitments, sections, countries), or follow several."""
-    if fmt not in FORMATS:
-        fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if len(files) < 2:
         fail("diff needs at least two files")
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         fail(f"--threshold must be between 0 and 1, not {threshold}")
-    if themes is not None and not themes.is_file():
-        fail(f"{themes}: no such taxonomy file")
+    check_themes(themes, themes_only)
     for name in files:
         if not Path(name).is_file():
             fail(f"{name}: no such file" if not Path(name).exists() else
@@ -57,7 +72,7 @@ def diff_command(
     from communique_nlp.errors import CommuniqueError
     from communique_nlp.pipeline import Options
 
-    options = Options(themes=themes)
+    options = Options(themes=themes, themes_only=themes_only)
     extractions: list[dict[str, Any]] = []
     for name in files:
         try:
@@ -74,30 +89,35 @@ def diff_command(
     limit = DEFAULT_THRESHOLD if threshold is None else threshold
 
     if len(extractions) == 2:
+        if fmt is Format.csv:
+            fail("--format csv is for a timeline (three documents or more)")
         result = guarded(lambda: diff(extractions[0], extractions[1], limit,
                                       names=(files[0], files[1])), debug=debug)
         if result is None:
             raise typer.Exit(EXIT_FAILED)
         _print(result.as_dict(), fmt, lambda c: render_diff(result, c),
-               lambda: diff_markdown(result))
+               lambda: diff_markdown(result), lambda: "")
         differs = result.differs
     else:
         line = guarded(lambda: timeline(extractions, limit, names=files), debug=debug)
         if line is None:
             raise typer.Exit(EXIT_FAILED)
         _print(line.as_dict(), fmt, lambda c: render_timeline(line, c),
-               lambda: timeline_markdown(line))
+               lambda: timeline_markdown(line), lambda: timeline_csv(line))
         differs = line.differs
     raise typer.Exit(EXIT_FAILED if exit_code and differs else EXIT_OK)
 
 
-def _print(data: dict[str, Any], fmt: str, rich_view: Any, markdown_view: Any) -> None:
-    if fmt in ("yaml", "json"):
+def _print(data: dict[str, Any], fmt: Format, rich_view: Any, markdown_view: Any,
+           csv_view: Any) -> None:
+    if fmt in (Format.yaml, Format.json):
         from communique_nlp.stages.serialise import render
 
-        stdout_write(render(data, fmt))
-    elif fmt == "markdown":
+        stdout_write(render(data, fmt.value))
+    elif fmt is Format.markdown:
         stdout_write(markdown_view())
+    elif fmt is Format.csv:
+        stdout_write(csv_view())
     else:
         from rich.console import Console
 
@@ -203,17 +223,16 @@ def render_timeline(line: Timeline, console: Console) -> None:
     from rich.text import Text
 
     documents = Table(title="Documents (in date order)", title_justify="left", show_edge=False)
-    for column in ("#", "path", "language", "date"):
+    for column in ("#", "column", "path", "language"):
         documents.add_column(column)
     for n, doc in enumerate(line.documents, 1):
-        documents.add_row(str(n), str(doc.get("path")), str(doc.get("language") or "·"),
-                          str(doc.get("date") or "undated"))
+        documents.add_row(str(n), str(doc["label"]), _paths(doc), _languages(doc))
     console.print(documents)
 
     themes = Table(title="Themes (score per document)", title_justify="left", show_edge=False)
     themes.add_column("theme")
-    for n in range(1, len(line.documents) + 1):
-        themes.add_column(str(n), justify="right")
+    for doc in line.documents:
+        themes.add_column(str(doc["label"]), justify="right")
     for theme_id, _, scores in line.themes:
         themes.add_row(theme_id, *(_score(s) for s in scores))
     console.print(themes)
@@ -221,7 +240,7 @@ def render_timeline(line: Timeline, console: Console) -> None:
     commitments = Table(title="Commitments", title_justify="left", show_edge=False)
     commitments.add_column("commitment (latest wording)")
     for n in range(1, len(line.documents) + 1):
-        commitments.add_column(str(n), justify="center")
+        commitments.add_column(str(n), justify="center")  # the documents' numbers above
     commitments.add_column("first-last")
     for thread in line.threads:
         marks = [Text("●", "green") if item else Text("·", "dim") for item in thread.items]
@@ -298,15 +317,25 @@ def diff_markdown(result: DiffResult) -> str:
     return "\n".join(out)
 
 
+def _paths(doc: dict[str, Any]) -> str:
+    return ", ".join(str(p) for p in (doc.get("path"), *(v["path"] for v in doc["versions"])))
+
+
+def _languages(doc: dict[str, Any]) -> str:
+    return "+".join(str(lang or "·") for lang in (doc.get("language"),
+                                                  *(v["language"] for v in doc["versions"])))
+
+
 def timeline_markdown(line: Timeline) -> str:
     count = len(line.documents)
     numbers = " | ".join(str(n) for n in range(1, count + 1))
+    labels = " | ".join(_cell(doc["label"]) for doc in line.documents)
     rule = " | ".join("---" for _ in range(count))
-    out = ["# Timeline", "", "| # | path | language | date |", "| --- | --- | --- | --- |"]
+    out = ["# Timeline", "", "| # | column | path | language |", "| --- | --- | --- | --- |"]
     for n, doc in enumerate(line.documents, 1):
-        out.append(f"| {n} | {_cell(doc.get('path'))} | {_cell(doc.get('language'))} | "
-                   f"{_cell(doc.get('date') or 'undated')} |")
-    out += ["", "## Themes (score per document)", "", f"| theme | {numbers} |",
+        out.append(f"| {n} | {_cell(doc['label'])} | {_cell(_paths(doc))} | "
+                   f"{_cell(_languages(doc))} |")
+    out += ["", "## Themes (score per document)", "", f"| theme | {labels} |",
             f"| --- | {rule} |"]
     for theme_id, _, scores in line.themes:
         out.append(f"| {theme_id} | {' | '.join(_score(s) for s in scores)} |")
@@ -317,3 +346,26 @@ def timeline_markdown(line: Timeline) -> str:
         out.append(f"| {_cell(thread.text)} | {marks} | {thread.first + 1} | {thread.last + 1} |")
     out.append("")
     return "\n".join(out)
+
+
+def timeline_csv(line: Timeline) -> str:
+    """The timeline as one table: a column per document (labelled by date and short title),
+    a row per document fact, theme (its score) and commitment (its id in each document)."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["row", "id", "text", *(doc["label"] for doc in line.documents)])
+    writer.writerow(["document", "path", "", *(_paths(doc) for doc in line.documents)])
+    writer.writerow(["document", "language", "", *(_languages(doc) for doc in line.documents)])
+    for key in ("date", "kind", "title"):
+        writer.writerow(["document", key, "", *(doc.get(key) or "" for doc in line.documents)])
+    for theme_id, label, scores in line.themes:
+        writer.writerow(["theme", theme_id, label,
+                         *("" if score is None else f"{score:.2f}" for score in scores)])
+    for thread in line.threads:
+        latest = thread.items[thread.last]
+        writer.writerow(["commitment", latest.id if latest else "", thread.text,
+                         *(item.id if item else "" for item in thread.items)])
+    return buffer.getvalue()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -12,6 +13,7 @@ import typer
 from communique_nlp.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
+    ThemesOption,
     error_line,
     fail,
     internal_error,
@@ -23,36 +25,39 @@ if TYPE_CHECKING:
 
     from communique_nlp.apps.evaluate import EvalReport
 
-FORMATS = ("text", "json")
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
 
 
 def eval_command(
     gold_dir: Annotated[Path, typer.Argument(help="Folder of NAME.gold.yaml files, each beside "
                                                   "its document NAME.")],
     pred: Annotated[Path | None, typer.Option(
-        "--pred", help="Score these extractions (PRED/NAME.yaml or .json, as written by "
-                       "'communique parse -o PRED') instead of parsing the documents.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+        "--pred", metavar="DIR", help=(
+            "Score these extractions (PRED/NAME.yaml or .json, as written by 'communique parse "
+            "-o PRED') instead of parsing the documents."))] = None,
+    output_format: Annotated[Format, typer.Option("--format", "-f", help="text or json.")
+                             ] = Format.text,
     errors: Annotated[bool, typer.Option(
         "--errors", help="Also list, per document, what was missed, spurious or wrong.")] = False,
-    themes: Annotated[Path | None, typer.Option(
-        "--themes", help="A taxonomy file replacing the default, used when parsing.")] = None,
+    themes: ThemesOption = None,
     cv: Annotated[bool, typer.Option(
         "--cv", help="Grouped cross-validation: hold out each collection (the 'group' of "
                      "NAME.meta.yaml) in turn, fit the learned models on the rest (and on "
                      "--also), score the held-out one; print per-collection and pooled "
                      "figures.")] = False,
     also: Annotated[list[Path] | None, typer.Option(
-        "--also", help="With --cv: more gold folders always trained on, never scored "
-                       "(repeatable).")] = None,
+        "--also", metavar="DIR", help=(
+            "With --cv: more gold folders always trained on, never scored (repeatable)."))] = None,
     debug: Annotated[bool, typer.Option(help="Show tracebacks (for developers).")] = False,
 ) -> None:
     """Score extractions against gold annotations: precision/recall/F1 and accuracy per field.
 
     Exit code 1 when a document could not be parsed or read (it is scored as empty).
     """
-    if fmt not in FORMATS:
-        fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    fmt = output_format.value
     if not gold_dir.is_dir():
         fail(f"{gold_dir}: no such folder")
     if pred is not None and not pred.is_dir():

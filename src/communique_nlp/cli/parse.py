@@ -1,10 +1,11 @@
-"""`communique parse FILE... [-o OUT] [--format yaml|json]`."""
+"""`communique parse FILE... [-o OUT] [--format yaml|json|jsonl]`."""
 
 from __future__ import annotations
 
 import os
+from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -14,47 +15,55 @@ from communique_nlp.cli.common import (
     EXIT_USAGE,
     DebugOption,
     MaxBytesOption,
+    ThemesOnlyOption,
     ThemesOption,
-    check_choices,
+    check_themes,
     error_line,
     fail,
     internal_error,
     stdout_write,
 )
 
-FORMATS = ("yaml", "json")
+
+class Format(str, Enum):
+    yaml = "yaml"
+    json = "json"
+    jsonl = "jsonl"
 
 
 def parse_command(
     files: Annotated[list[str], typer.Argument(help="Documents to parse (.txt, .md, .html, "
                                                     ".pdf); '-' reads standard input.")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help=(
-        "Write here instead of standard output: a file for one input, a folder for several "
-        "(one NAME.yaml per input)."))] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="yaml or json.")] = "yaml",
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="PATH", help=(
+        "Write here instead of standard output: a file for one input; a folder (one that "
+        "exists, or a name ending with '/') for one NAME.FORMAT per input."))] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help=(
+        "yaml; json (one object, an array of them for several inputs); jsonl (one object a "
+        "line)."))] = Format.yaml,
     themes: ThemesOption = None,
+    themes_only: ThemesOnlyOption = False,
     max_bytes: MaxBytesOption = 50_000_000,
     debug: DebugOption = False,
 ) -> None:
     """Extract structure, commitments, themes and entities from each document."""
-    check_choices(fmt, FORMATS, themes)
+    check_themes(themes, themes_only)
+    folder = _output_folder(output, len(files))
     from communique_nlp.errors import CommuniqueError, MissingInputError
     from communique_nlp.output import write_atomic
     from communique_nlp.pipeline import Options, parse
-    from communique_nlp.stages.serialise import render
+    from communique_nlp.stages.serialise import render, render_many
 
-    options = Options(themes=themes, max_bytes=max_bytes)
-    to_folder = output is not None and (len(files) > 1 or output.is_dir())
+    options = Options(themes=themes, themes_only=themes_only, max_bytes=max_bytes)
     code = EXIT_OK
-    rendered: list[str] = []
+    extractions: list[dict[str, Any]] = []
     targets = _Targets()
     for name in files:
         try:
-            text = render(parse(Path(name) if name != "-" else "-", options).as_dict(), fmt)
-            if to_folder and output is not None:
-                write_atomic(output / targets.name_for(name, fmt), text)
+            data = parse(Path(name) if name != "-" else "-", options).as_dict()
+            if folder is not None:
+                write_atomic(folder / targets.name_for(name, fmt.value), render(data, fmt.value))
             else:
-                rendered.append(text)
+                extractions.append(data)
         except CommuniqueError as error:
             if debug:
                 raise
@@ -70,15 +79,36 @@ def parse_command(
                 raise
             error_line(internal_error(error, name))
             code = max(code, EXIT_FAILED)
-    joined = ("---\n" if fmt == "yaml" else "").join(rendered)
-    if rendered and output is not None and not to_folder:
-        try:
-            write_atomic(output, joined)
-        except CommuniqueError as error:
-            fail(str(error), EXIT_FAILED)
-    elif rendered:
-        stdout_write(joined)
+    if extractions:
+        several = len(files) > 1
+        text = render_many(extractions, fmt.value) if several else \
+            render(extractions[0], fmt.value)
+        if output is not None:
+            try:
+                write_atomic(Path(output), text)
+            except CommuniqueError as error:
+                fail(str(error), EXIT_FAILED)
+        else:
+            stdout_write(text)
     raise typer.Exit(code)
+
+
+def _output_folder(output: str | None, inputs: int) -> Path | None:
+    """The folder ``-o`` names, or None for standard output or one file. With several inputs
+    ``-o`` must be a folder: one that exists, or a new one written with a final '/'; anything
+    else is a usage error (a file named like a folder, or a folder named like a file, would
+    surprise)."""
+    if output is None:
+        return None
+    path = Path(output)
+    if output.endswith(("/", os.sep)) or path.is_dir():
+        if path.exists() and not path.is_dir():
+            fail(f"{output}: not a folder")
+        return path
+    if inputs > 1:
+        fail(f"-o {output}: with several inputs, -o must be a folder that exists or a name "
+             "ending with '/'")
+    return None
 
 
 class _Targets:

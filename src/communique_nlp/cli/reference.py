@@ -3,28 +3,24 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Annotated
 
 import typer
 
+from communique_nlp.cli.common import ThemesOnlyOption, ThemesOption, check_themes
+
 
 def themes_command(
-    themes: Annotated[Path | None, typer.Option(
-        "--themes", help="Show this taxonomy file instead of the default.")] = None,
+    themes: ThemesOption = None,
+    themes_only: ThemesOnlyOption = False,
 ) -> None:
     """List the theme taxonomy with its lexicon sizes per language."""
     from rich.console import Console
     from rich.table import Table
 
-    from communique_nlp.cli.common import fail
-    from communique_nlp.errors import CommuniqueError
     from communique_nlp.stages.themes import load_taxonomy
 
-    try:
-        taxonomy = load_taxonomy(themes)
-    except CommuniqueError as error:
-        fail(str(error))
+    check_themes(themes, themes_only)
+    taxonomy = load_taxonomy(themes, only=themes_only)
     table = Table(title="Themes")
     table.add_column("id", no_wrap=True)
     table.add_column("label")

@@ -515,12 +515,35 @@ def _is_attribution(paragraph: Paragraph, before: list[Paragraph]) -> bool:
 
 
 def _with_ids(sections: list[Section]) -> list[Section]:
-    """Give sections and their list items ids derived from their own text."""
+    """Give sections and their list items ids derived from their own text, and each item the
+    id of what introduces its list (``_list_ids``)."""
     used: set[str] = UsedIds()
+    paragraph_ids: set[str] = UsedIds()
     result = []
     for section in sections:
         basis = (section.heading or section.kind) + "\n" + section.text[:500]
-        bullets = tuple(Bullet(id=stable_id("b", p.text, used), text=p.text)
-                        for p in section.paragraphs if p.is_bullet)
-        result.append(replace(section, id=stable_id("s", basis, used), bullets=bullets))
+        section_id = stable_id("s", basis, used)
+        bullets = _list_ids(section, section_id, used, paragraph_ids)
+        result.append(replace(section, id=section_id, bullets=bullets))
     return result
+
+
+def _list_ids(section: Section, section_id: str, used: set[str],
+              paragraph_ids: set[str]) -> tuple[Bullet, ...]:
+    """The section's list items, each with the id of its list's introducer: the item it is a
+    sub-item of (its 'b-' id), the paragraph before it ('p-' + the paragraph's text id), or
+    the section (its 's-' id) when the heading opens the list. Two lists of one section so
+    get two ids, and items of one list share one."""
+    bullets: list[Bullet] = []
+    introducer = section_id  # the heading, until a paragraph comes
+    by_text: dict[str, str] = {f"{section.heading}:": section_id} if section.heading else {}
+    for paragraph in section.paragraphs:
+        if not paragraph.is_bullet:
+            introducer = stable_id("p", paragraph.text, paragraph_ids)
+            by_text[paragraph.text] = introducer
+            continue
+        bullet_id = stable_id("b", paragraph.text, used)
+        list_id = by_text.get(paragraph.lead_in or "", introducer)
+        bullets.append(Bullet(id=bullet_id, text=paragraph.text, list_id=list_id))
+        by_text[paragraph.text] = bullet_id
+    return tuple(bullets)

@@ -2,7 +2,9 @@
 
 Output is deterministic: keys in schema order, lists in document or sorted order, Unicode kept
 as is, no anchors or aliases, no timestamps. Strings that YAML would read back as another
-type ('yes', '2017-06-27', '1.0', 'null') are quoted, so the file round-trips.
+type ('yes', '2017-06-27', '1.0', 'null') are quoted, so the file round-trips. YAML is never
+folded: each scalar is on one line (multi-line text in a literal '|' block), so ``grep`` finds
+any sentence of the output.
 """
 
 from __future__ import annotations
@@ -59,8 +61,8 @@ def extraction_dict(document: Document) -> dict[str, Any]:
                 "kind": s.kind,
                 "language": s.language,
                 "text": s.text,
-                "bullets": [{"id": b.id, "text": b.text, "themes": list(b.themes)}
-                            for b in s.bullets],
+                "bullets": [{"id": b.id, "text": b.text, "list": b.list_id,
+                             "themes": list(b.themes)} for b in s.bullets],
                 "themes": list(s.themes),
             }
             for s in document.sections
@@ -96,15 +98,36 @@ def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str_representer)
 
 
+NO_FOLDING = 2**31 - 1  # the emitter's line width: the largest the C emitter accepts
+
+
 def to_yaml(data: dict[str, Any]) -> str:
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, width=100)
+                     default_flow_style=False, width=NO_FOLDING)
 
 
 def to_json(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+def to_json_line(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False) + "\n"
+
+
 def render(data: dict[str, Any], fmt: str) -> str:
-    """The extraction in ``fmt`` ('yaml' or 'json')."""
-    return to_json(data) if fmt == "json" else to_yaml(data)
+    """The extraction in ``fmt``: 'yaml', 'json' (indented) or 'jsonl' (one line)."""
+    if fmt == "json":
+        return to_json(data)
+    if fmt == "jsonl":
+        return to_json_line(data)
+    return to_yaml(data)
+
+
+def render_many(items: list[dict[str, Any]], fmt: str) -> str:
+    """Several extractions as one stream a parser reads whole: YAML documents separated by
+    '---', one JSON array, or one JSON object per line."""
+    if fmt == "json":
+        return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "jsonl":
+        return "".join(to_json_line(item) for item in items)
+    return "---\n".join(to_yaml(item) for item in items)

@@ -9,7 +9,7 @@ searched. Themes are then given to sections, bullets and commitments.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -58,30 +58,93 @@ class Taxonomy:
         return next(i for i, t in enumerate(self.themes) if t.id == theme_id)
 
 
+THEME_KEYS = ("id", "label", "label_fr", "core", "terms")
+LANGUAGES = ("en", "fr")
+
+
+class TaxonomyError(CommuniqueError):
+    """A taxonomy file that is not one: '<file>: <the fault>'."""
+
+
 @lru_cache(maxsize=4)
-def load_taxonomy(path: Path | None = None) -> Taxonomy:
-    """The default taxonomy, or the user's file of the same shape (``--themes FILE``)."""
+def load_taxonomy(path: Path | None = None, *, only: bool = False) -> Taxonomy:
+    """The default taxonomy, with the themes of the user's file (``--themes FILE``, same shape
+    as models/themes.yaml) added, each replacing the default theme of the same id; with
+    ``only``, the user's themes alone. A malformed file raises ``TaxonomyError``."""
+    default = () if path is not None and only else \
+        _read_taxonomy(load_yaml("themes.yaml"), "themes.yaml")
+    if path is None:
+        return Taxonomy(default)
     try:
-        data: Any = read_data_file(path) if path else load_yaml("themes.yaml")
-        themes = tuple(
-            Theme(
-                id=str(entry["id"]),
-                label=str(entry.get("label", entry["id"])),
-                core=bool(entry.get("core", True)),
-                terms={
-                    language: {strength: tuple(str(t) for t in (by_strength or {}).get(strength)
-                                               or ())
-                               for strength in WEIGHTS}
-                    for language, by_strength in (entry.get("terms") or {}).items()
-                },
-            )
-            for entry in data["themes"]
-        )
-    except (OSError, KeyError, TypeError, AttributeError) as error:
-        raise CommuniqueError(f"{path or 'themes.yaml'}: not a theme taxonomy ({error})") from error
-    if not themes:
-        raise CommuniqueError(f"{path}: the taxonomy lists no themes")
-    return Taxonomy(themes)
+        data = read_data_file(path)
+    except CommuniqueError as error:
+        raise TaxonomyError(str(error)) from error
+    own = {theme.id: theme for theme in _read_taxonomy(data, str(path))}
+    merged = [own.pop(theme.id, theme) for theme in default]
+    return Taxonomy((*merged, *own.values()))
+
+
+def _read_taxonomy(data: Any, name: str) -> tuple[Theme, ...]:
+    """The themes of a taxonomy file, each entry checked: known keys, an id, terms."""
+    def fault(problem: str) -> TaxonomyError:
+        return TaxonomyError(f"{name}: {problem}"[:300])
+
+    if not isinstance(data, dict) or not isinstance(data.get("themes"), list):
+        raise fault("not a theme taxonomy (a 'themes:' list expected)")
+    unknown = [str(key) for key in data if key != "themes"]
+    if unknown:
+        raise fault(f"unknown key {unknown[0]!r} (a taxonomy has only 'themes')")
+    if not data["themes"]:
+        raise fault("the taxonomy lists no themes")
+    themes: dict[str, Theme] = {}
+    for number, entry in enumerate(data["themes"], 1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str) \
+                or not entry["id"].strip():
+            raise fault(f"theme {number} has no id")
+        theme_id = entry["id"]
+        if "|" in theme_id:
+            raise fault(f"theme {theme_id!r}: an id cannot contain '|'")
+        where = f"theme {theme_id!r}"
+        unknown = [str(key) for key in entry if key not in THEME_KEYS]
+        if unknown:
+            raise fault(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(THEME_KEYS)})")
+        if theme_id in themes:
+            raise fault(f"{where} is listed twice")
+        terms = _terms(entry.get("terms"), where, fault)
+        label = entry.get("label", theme_id)
+        core = entry.get("core", True)
+        if not isinstance(label, str) or not isinstance(core, bool):
+            raise fault(f"{where}: 'label' must be text and 'core' true or false")
+        themes[theme_id] = Theme(id=theme_id, label=label, core=core, terms=terms)
+    return tuple(themes.values())
+
+
+def _terms(data: Any, where: str, fault: Callable[[str], TaxonomyError]
+           ) -> dict[str, dict[str, tuple[str, ...]]]:
+    """language -> strength -> terms; a theme needs at least one term."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise fault(f"{where}: 'terms' must map languages ({', '.join(LANGUAGES)}) to terms")
+    terms: dict[str, dict[str, tuple[str, ...]]] = {}
+    for language, by_strength in data.items():
+        if language not in LANGUAGES:
+            raise fault(f"{where}: unknown language {language!r} (known: {', '.join(LANGUAGES)})")
+        if by_strength is None:
+            by_strength = {}
+        if not isinstance(by_strength, dict):
+            raise fault(f"{where}: terms of {language!r} must be given as strong: and weak:")
+        for strength, listed in by_strength.items():
+            if strength not in WEIGHTS:
+                raise fault(f"{where}: unknown strength {strength!r} (known: strong, weak)")
+            if listed is not None and (not isinstance(listed, list) or not all(
+                    isinstance(term, str) and term.strip() for term in listed)):
+                raise fault(f"{where}: {language} {strength} terms must be a list of words")
+        terms[language] = {strength: tuple(by_strength.get(strength) or ())
+                           for strength in WEIGHTS}
+    if not any(t for by_strength in terms.values() for t in by_strength.values()):
+        raise fault(f"{where} has no terms")
+    return terms
 
 
 @lru_cache(maxsize=8)
