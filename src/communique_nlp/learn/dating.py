@@ -6,7 +6,7 @@ elsewhere ('jeudi 30 mai' beside a '2024-05' stamp), ranges ('September 12-13, 2
 in a printed address ('/2018/11/05/'). Each is described by where it stands (section kind,
 paragraph and order, at the start of a line, a date line, after a place: a dateline), the words
 before it ('Published', 'Updated', 'meeting of', 'since') and how it compares with the other
-dates (latest, earliest, how often it recurs), with the rule's own choice among the features.
+dates (earliest, how often it recurs), with the rule's own choice among the features.
 The candidate the model scores highest is the date.
 """
 
@@ -172,12 +172,11 @@ def candidates(document: Document, rule_date: str | None) -> list[Candidate]:
     if not raw:
         return []
     isos = [m.iso for m, _ in raw]
-    latest, earliest = max(isos), min(isos)
+    earliest = min(isos)
     by_iso: dict[str, Candidate] = {}
     for rank, (mention, features) in enumerate(raw):
         features["rank"] = min(rank, 10) / 10
         features["first_candidate"] = float(rank == 0)
-        features["latest"] = float(mention.iso == latest)
         features["earliest"] = float(mention.iso == earliest)
         features["recurs"] = min(isos.count(mention.iso) - 1, 3) / 3
         features["only"] = float(len(set(isos)) == 1)

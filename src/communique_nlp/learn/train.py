@@ -45,7 +45,7 @@ def _date_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
 
 COMPONENTS: tuple[Component, ...] = (
     Component("date", _date_examples, c=1.0),
-    Component("kind", _kind_examples, c=1.0),
+    Component("kind", _kind_examples, c=3.0),
 )
 
 
