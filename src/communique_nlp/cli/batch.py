@@ -110,8 +110,8 @@ def batch_command(
 class _Display:
     """Progress on standard error: a rich bar on a terminal, plain lines otherwise."""
 
-    def __init__(self, *, quiet: bool, fancy: bool) -> None:
-        self.quiet, self.fancy = quiet, fancy
+    def __init__(self, *, quiet: bool, fancy: bool, label: str = "batch") -> None:
+        self.quiet, self.fancy, self.label = quiet, fancy, label
         self.done = self.total = 0
         self._progress: Progress | None = None
         self._task: TaskID | None = None
@@ -157,7 +157,7 @@ class _Display:
                    err=True)
 
 
-def _progress_columns() -> list[ProgressColumn]:
+def _progress_columns(label: str) -> list[ProgressColumn]:
     """Files done, files/s, elapsed, ETA, the file just finished (rich imported only here)."""
     from rich.progress import (
         BarColumn,
@@ -174,7 +174,7 @@ def _progress_columns() -> list[ProgressColumn]:
             speed = task.finished_speed or task.speed
             return Text(f"{speed:.1f} files/s" if speed else "- files/s", style="cyan")
 
-    return [TextColumn("[bold]batch"), BarColumn(), MofNCompleteColumn(), FilesPerSecond(),
+    return [TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), FilesPerSecond(),
             TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
             TextColumn("{task.fields[current]}", style="dim")]
 
