@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from typer.testing import CliRunner
 
 from communique_nlp import parse
@@ -98,9 +97,9 @@ def test_every_filter_selects_what_parse_says(
     either = _paths(search(archive, None, Filters(themes=("encryption", "cybercrime")),
                            limit=ALL))
     assert either == expect(lambda p: bool({"encryption", "cybercrime"} & themes[p]))
-    for country in ("CA", "fr", "GB"):
+    for country, code in (("CA", "CA"), ("fr", "FR"), ("GB", "GB")):
         got = _paths(search(archive, None, Filters(countries=(country,)), limit=ALL))
-        assert got == expect(lambda p, c=country.upper(): c in documents[p]["countries"])
+        assert got == expect(lambda p, c=code: c in documents[p]["countries"])
     for language in ("en", "fr", "und"):
         got = _paths(search(archive, None, Filters(languages=(language,)), limit=ALL))
         assert got == expect(lambda p, lang=language: documents[p]["language"] == lang)

@@ -121,9 +121,10 @@ class _Display:
             from rich.console import Console
             from rich.progress import Progress
 
-            self._progress = Progress(*_progress_columns(), console=Console(stderr=True))
+            self._progress = Progress(*_progress_columns(self.label),
+                                      console=Console(stderr=True))
             self._progress.start()
-            self._task = self._progress.add_task("batch", total=None, current="")
+            self._task = self._progress.add_task(self.label, total=None, current="")
         return self
 
     def __exit__(self, *exc: object) -> None:
