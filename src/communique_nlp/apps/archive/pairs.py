@@ -52,12 +52,20 @@ class _Doc:
 
 
 def link_pairs(connection: sqlite3.Connection) -> int:
-    """Link the unpaired EN/FR versions of the same text; the number of pairs linked."""
+    """Link the unpaired EN/FR versions of the same text; the number of pairs linked.
+
+    Two unpaired documents both older than the last pairing were compared then already: only
+    candidates with a document added since (``id`` above the ``paired_up_to`` mark of the
+    ``archive`` table) are scored, so re-indexing an unchanged folder costs nothing here."""
+    row = connection.execute("SELECT value FROM archive WHERE key = 'paired_up_to'").fetchone()
+    mark = int(row[0]) if row else 0
+    newest = connection.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()[0]
+    if newest <= mark:
+        return 0
     docs, frequency = _load(connection)
     total = max(len(docs), 1)
-    open_docs = [d for d in docs.values() if d.id in _unpaired(connection)]
-    if not open_docs:
-        return 0
+    unpaired = _unpaired(connection)
+    open_docs = [d for d in docs.values() if d.id in unpaired]
 
     def weight(feature: str) -> float:
         return math.log(total / frequency.get(feature, 1)) if frequency.get(feature) else 0.0
@@ -75,7 +83,7 @@ def link_pairs(connection: sqlite3.Connection) -> int:
             if a.language != "en":
                 continue
             for b in doc_list:
-                if b.language != "fr" or (a.id, b.id) in seen:
+                if b.language != "fr" or (a.id, b.id) in seen or max(a.id, b.id) <= mark:
                     continue
                 seen.add((a.id, b.id))
                 score = _dice(a.features, b.features, weight) + _date_term(a.date, b.date)
@@ -97,6 +105,8 @@ def link_pairs(connection: sqlite3.Connection) -> int:
                 connection.execute("UPDATE documents SET pair_id = ?, pair_score = ? "
                                    "WHERE id = ?", (other, round(score, 3), one))
             linked += 1
+        connection.execute("INSERT OR REPLACE INTO archive(key, value) "
+                           "VALUES ('paired_up_to', ?)", (str(newest),))
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")

@@ -176,7 +176,11 @@ def check_filters(filters: Filters) -> Filters:
 
 
 def _known_themes(connection: sqlite3.Connection, themes: tuple[str, ...]) -> None:
+    """``SearchUsageError`` for a theme neither in the archive nor in the taxonomy (read
+    only then: a theme no document has yet is not an error, just no hit)."""
     known = {row[0] for row in connection.execute("SELECT id FROM themes")}
+    if all(t in known for t in themes):
+        return
     from communique_nlp.assets import load_yaml
 
     known |= {str(t["id"]) for t in load_yaml("themes.yaml")["themes"]}
