@@ -320,10 +320,11 @@ class _Writer:
     def _add(self, data: dict[str, Any], path: str, origin: str,
              record: FileRecord) -> FileRecord:
         sha256 = str((data.get("source") or {}).get("sha256") or record.sha256)
-        if self.known(sha256) is not None:  # the same bytes met twice in this run
+        self._begin()  # the write lock first: another index run may have added these bytes
+        known = self.known(sha256)
+        if known is not None:  # the same bytes met twice (in this run, or by another)
             return FileRecord(path=record.path, status="skipped", sha256=sha256,
-                              reason=f"{UNCHANGED} as {self.known(sha256)}")
-        self._begin()
+                              reason=f"{UNCHANGED} as {known}")
         self.connection.execute("DELETE FROM documents WHERE path = ?", (path,))
         _insert(self.connection, data, path, origin, self._labels, self._themes_known)
         self._pending += 1

@@ -122,7 +122,7 @@ table{border-collapse:collapse;font-size:.85em;width:100%}
 th,td{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}
 th{background:#f3f3f3;position:sticky;top:0}
 td:first-child{white-space:nowrap}
-td.n{text-align:right;font-variant-numeric:tabular-nums}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .legend span{display:inline-block;margin-right:16px;font-size:.85em}
 .legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px}
 svg text{font-family:inherit;font-size:11px;fill:#333}
@@ -286,13 +286,14 @@ def _commitments_chart(meetings: list[_Meeting], themes: list[tuple[str, str]],
 
 def _meetings_table(meetings: list[_Meeting], themes: list[tuple[str, str]],
                     labels: dict[str, str]) -> str:
-    head = "".join(f"<th>{_e(labels[t])}</th>" for t, _ in themes)
+    head = "".join(f'<th class="n">{_e(labels[t])}</th>' for t, _ in themes)
     rows = []
     for meeting in reversed(meetings):
         cells = "".join(f'<td class="n">{meeting.by_theme[t] or ""}</td>' for t, _ in themes)
         rows.append(f"<tr><td>{_e(meeting.date)}</td><td class=\"n\">{meeting.texts}</td>"
                     f'<td class="n">{meeting.commitments}</td>{cells}</tr>')
-    return ("<table><thead><tr><th>meeting</th><th>texts</th><th>commitments</th>"
+    return ('<table><thead><tr><th>meeting</th><th class="n">texts</th>'
+            '<th class="n">commitments</th>'
             f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
