@@ -216,7 +216,7 @@ def test_json_output_has_the_fields_spec_names(archive: Path) -> None:
 
 def test_bad_search_options_are_one_line_and_exit_2(archive: Path, tmp_path: Path) -> None:
     for arguments in (["--since", "2017"], ["--lang", "de"], ["--theme", "no_such_theme"],
-                      ["--in", "sections"]):
+                      ["--in", "sections"], ["--kind", "memo"], ["--limit", "0"]):
         result = runner.invoke(app, ["search", "x", "--db", str(archive), *arguments])
         assert result.exit_code == 2, arguments
         assert "Traceback" not in result.output

@@ -169,6 +169,12 @@ def check_filters(filters: Filters) -> Filters:
         if language not in LANGUAGES:
             raise SearchUsageError(f"--lang takes one of {', '.join(LANGUAGES)}, "
                                    f"not {language!r}")
+    from communique_nlp.model import DOCUMENT_KINDS
+
+    for kind in filters.kinds:
+        if kind not in DOCUMENT_KINDS:
+            raise SearchUsageError(f"--kind takes one of {', '.join(DOCUMENT_KINDS)}, "
+                                   f"not {kind!r}")
     return Filters(themes=tuple(t.strip() for t in filters.themes),
                    countries=tuple(c.strip().upper() for c in filters.countries),
                    languages=filters.languages, kinds=filters.kinds, since=filters.since,
