@@ -450,19 +450,23 @@ def _index_process(folder: Path, db: Path) -> subprocess.Popen[bytes]:
 
 @pytest.mark.slow
 def test_kill_9_then_rerun_gives_every_document_once(tmp_path: Path) -> None:
-    files = _generated(tmp_path / "docs", 120)
+    files = _generated(tmp_path / "docs", 300)
     db = tmp_path / "a.db"
     process = _index_process(tmp_path / "docs", db)
-    deadline = time.monotonic() + 300
-    while _count(db) < 30 and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert process.poll() is None, "the run ended before it could be killed"
+    deadline = time.monotonic() + 600
+
+    def wait_for(count: int) -> None:
+        while _count(db) < count and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert process.poll() is None, "the run ended before it could be killed"
+
+    wait_for(10)
     during = subprocess.run([*CLI, "search", "ransomware", "--db", str(db), "--format",
-                             "json"],
-                            capture_output=True, text=True, timeout=60,
+                             "json"], capture_output=True, text=True, timeout=60,
                             env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     assert during.returncode == 0, during.stderr
     assert json.loads(during.stdout)["schema"] == "communique-nlp-search/1"
+    wait_for(_count(db) + 1)  # the run is still writing: kill it now
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     killed_at = _count(db)
