@@ -131,7 +131,7 @@ CREATE TABLE commitment_themes (
 );
 CREATE INDEX commitment_themes_theme ON commitment_themes(theme);
 CREATE VIRTUAL TABLE documents_fts USING fts5(
-    title, text, content='documents', content_rowid='id', tokenize='{_TOKENIZER}'
+    title, text, content=[documents], content_rowid=[id], tokenize='{_TOKENIZER}'
 );
 CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
     INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
@@ -146,7 +146,7 @@ CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, text ON documents BEG
     INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
 END;
 CREATE VIRTUAL TABLE commitments_fts USING fts5(
-    text, content='commitments', content_rowid='id', tokenize='{_TOKENIZER}'
+    text, content=[commitments], content_rowid=[id], tokenize='{_TOKENIZER}'
 );
 CREATE TRIGGER commitments_fts_insert AFTER INSERT ON commitments BEGIN
     INSERT INTO commitments_fts(rowid, text) VALUES (new.id, new.text);
