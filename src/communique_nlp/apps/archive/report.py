@@ -207,6 +207,8 @@ def _themes_chart(dated: list[_Text], themes: list[tuple[str, str]],
     periods = sorted({_period(t.date, by_year) for t in dated})
     if not periods:
         return "<p><em>No dated document.</em></p>"
+    if by_year and all(p.isdigit() for p in periods):  # every year, so that time is linear
+        periods = [str(year) for year in range(int(periods[0]), int(periods[-1]) + 1)]
     counts: dict[str, Counter[str]] = {p: Counter() for p in periods}
     for text in dated:
         counts[_period(text.date, by_year)].update(text.themes)
