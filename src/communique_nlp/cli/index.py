@@ -19,7 +19,6 @@ from communique_nlp.cli.common import (
     DebugOption,
     MaxBytesOption,
     ThemesOption,
-    check_choices,
     error_line,
     fail,
 )
@@ -49,7 +48,8 @@ def index_command(
     debug: DebugOption = False,
 ) -> None:
     """Add documents, folders or extractions to an archive (created when missing)."""
-    check_choices("yaml", ("yaml",), themes)
+    if themes is not None and not themes.is_file():
+        fail(f"{themes}: no such taxonomy file")
     from communique_nlp.apps.archive.index import IndexUsageError, index_sources
     from communique_nlp.apps.archive.store import ArchiveError
     from communique_nlp.cli.batch import _Display

@@ -64,6 +64,8 @@ MAX_EXTRACTION_BYTES = 20_000_000  # an extraction is tens of kilobytes
 # sections that are page chrome: kept out of the searchable text
 UNSEARCHED_KINDS = frozenset({"boilerplate"})
 BILINGUAL_SHARE = 0.2  # a second language with this share of the text: a file of both versions
+# batch's discovery leaves its output folder out of the inputs; index writes none in the tree
+_NO_OUTPUT = Path("/dev/null/no-output-folder")
 _NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d{3})*")
 
 
@@ -220,7 +222,7 @@ def _find(sources: Sequence[str | Path]
                                                 f"({', '.join(SUPPORTED_SUFFIXES)}) nor an "
                                                 "extraction (.yaml, .yml, .json)"))
             continue
-        found, problems = _discover(root, Path("/nonexistent-output"), (), ())
+        found, problems = _discover(root, _NO_OUTPUT, (), ())
         for relative, path in found:
             documents.append((_printable(str(root / relative)), path))
         for problem in problems:  # a folder that cannot be listed, a link to a folder
@@ -262,8 +264,7 @@ def _plan(shown: str, path: Path, scratch: Path, options: Options | None, timeou
     if known is not None:
         return FileRecord(path=shown, status="skipped", sha256=sha256, reason=UNCHANGED
                           if known == shown else f"{UNCHANGED} as {known}")
-    output = scratch / f"{len(writer.planned)}.json"
-    writer.planned[str(output)] = shown
+    output = scratch / f"{writer.next_scratch()}.json"
     return _Task(source=shown, shown=shown, sha256=sha256, output=str(output),
                  output_rel=str(output), fmt="json", options=options, timeout=timeout)
 
@@ -277,11 +278,16 @@ class _Writer:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
-        self.planned: dict[str, str] = {}  # scratch output -> shown path
+        self._scratch = 0  # scratch files named so far
         self._pending = 0
         self._since = time.monotonic()
         self._themes_known: set[str] = set()
         self._labels = _taxonomy_labels()
+
+    def next_scratch(self) -> int:
+        """A new number for a worker's scratch output file."""
+        self._scratch += 1
+        return self._scratch
 
     def known(self, sha256: str) -> str | None:
         """The path under which this content is already archived, if it is."""
