@@ -483,3 +483,26 @@ def test_kill_9_then_rerun_gives_every_document_once(tmp_path: Path) -> None:
         connection.execute("INSERT INTO documents_fts(documents_fts) VALUES ('integrity-check')")
         connection.execute(
             "INSERT INTO commitments_fts(commitments_fts) VALUES ('integrity-check')")
+
+
+def test_parties_are_stored_when_the_extraction_has_them(tmp_path: Path) -> None:
+    with_parties = parse(CORPUS / "fcm-2026-communique-en.txt").as_dict()
+    with_parties["document"]["parties"] = ["CA", "GB", "US"]
+    without = parse(CORPUS / "news-release-en.txt").as_dict()
+    without["document"].pop("parties", None)
+    folder = tmp_path / "ex"
+    folder.mkdir()
+    (folder / "a.json").write_text(json.dumps(with_parties), "utf-8")
+    (folder / "b.json").write_text(json.dumps(without), "utf-8")
+    db = tmp_path / "a.db"
+    assert index_sources([folder], db, workers=1).exit_code == 0
+    out = tmp_path / "documents.csv"
+    export_table(db, "documents", out)
+    rows = {r["path"]: r for r in csv.DictReader(out.open(encoding="utf-8", newline=""))}
+    assert rows[with_parties["source"]["path"]]["parties"] == "CA; GB; US"
+    assert rows[without["source"]["path"]]["parties"] == ""
+    connection = connect(db)
+    stored = [r[0] for r in connection.execute("SELECT country FROM document_parties "
+                                               "ORDER BY country")]
+    connection.close()
+    assert stored == ["CA", "GB", "US"]
