@@ -11,10 +11,12 @@ Prints, in one run:
 4. scaling: one document of 10 kB, 100 kB, 1 MB and 10 MB (concatenated releases), time per MB;
 5. the learned models: load time of each file in models/learned, and library throughput on
    the real training texts (../shared/eval/train), the documents the models were made for;
-6. PDF pages/s (bench/pdf_bench.py) and batch files/s (bench/batch_bench.py).
+6. PDF pages/s (bench/pdf_bench.py) and batch files/s (bench/batch_bench.py);
+7. the archive (bench/archive_bench.py): index documents/s, search latency of whole
+   processes, archive size per document, on 5,000 generated releases.
 
 Options: --docs N (corpus size), --baseline N (baseline sample), --max-mb M (largest scaling
-document), --quick (small sizes, for a smoke run), --skip-pdf, --skip-batch.
+document), --quick (small sizes, for a smoke run), --skip-pdf, --skip-batch, --skip-archive.
 """
 
 from __future__ import annotations
@@ -238,6 +240,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--skip-pdf", action="store_true")
     parser.add_argument("--skip-batch", action="store_true")
+    parser.add_argument("--skip-archive", action="store_true")
     args = parser.parse_args()
     if args.quick:
         args.docs, args.baseline, args.max_mb, args.runs = 100, 20, 0.1, 3
@@ -258,6 +261,10 @@ def main() -> None:
         print("\n== batch ==", flush=True)
         count = ["--files", str(min(args.docs, 2000))]
         subprocess.run([here, str(ROOT / "bench" / "batch_bench.py"), *count], check=False)
+    if not args.skip_archive:
+        print("\n== archive ==", flush=True)
+        docs = ["--docs", "200" if args.quick else "5000"]
+        subprocess.run([here, str(ROOT / "bench" / "archive_bench.py"), *docs], check=False)
 
 
 if __name__ == "__main__":

@@ -15,8 +15,12 @@ from communique_nlp.cli.batch import batch_command
 from communique_nlp.cli.common import Command, Group, main_guard, one_line_errors
 from communique_nlp.cli.diff import diff_command
 from communique_nlp.cli.evaluate import eval_command
+from communique_nlp.cli.export import export_command
+from communique_nlp.cli.index import index_command
 from communique_nlp.cli.parse import parse_command
 from communique_nlp.cli.reference import schema_command, themes_command
+from communique_nlp.cli.report import report_command
+from communique_nlp.cli.search import search_command
 
 app = typer.Typer(
     name="communique",
@@ -28,7 +32,9 @@ app = typer.Typer(
 )
 for name, command in (("parse", parse_command), ("batch", batch_command),
                       ("diff", diff_command), ("themes", themes_command),
-                      ("schema", schema_command), ("eval", eval_command)):
+                      ("schema", schema_command), ("eval", eval_command),
+                      ("index", index_command), ("search", search_command),
+                      ("export", export_command), ("report", report_command)):
     app.command(name, cls=Command)(one_line_errors(command))
 
 

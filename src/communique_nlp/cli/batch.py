@@ -121,8 +121,8 @@ def batch_command(
 class _Display:
     """Progress on standard error: a rich bar on a terminal, plain lines otherwise."""
 
-    def __init__(self, *, quiet: bool, fancy: bool) -> None:
-        self.quiet, self.fancy = quiet, fancy
+    def __init__(self, *, quiet: bool, fancy: bool, label: str = "batch") -> None:
+        self.quiet, self.fancy, self.label = quiet, fancy, label
         self.done = self.total = 0
         self._progress: Progress | None = None
         self._task: TaskID | None = None
@@ -132,9 +132,10 @@ class _Display:
             from rich.console import Console
             from rich.progress import Progress
 
-            self._progress = Progress(*_progress_columns(), console=Console(stderr=True))
+            self._progress = Progress(*_progress_columns(self.label),
+                                      console=Console(stderr=True))
             self._progress.start()
-            self._task = self._progress.add_task("batch", total=None, current="")
+            self._task = self._progress.add_task(self.label, total=None, current="")
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -168,7 +169,7 @@ class _Display:
                    err=True)
 
 
-def _progress_columns() -> list[ProgressColumn]:
+def _progress_columns(label: str) -> list[ProgressColumn]:
     """Files done, files/s, elapsed, ETA, the file just finished (rich imported only here)."""
     from rich.progress import (
         BarColumn,
@@ -185,7 +186,7 @@ def _progress_columns() -> list[ProgressColumn]:
             speed = task.finished_speed or task.speed
             return Text(f"{speed:.1f} files/s" if speed else "- files/s", style="cyan")
 
-    return [TextColumn("[bold]batch"), BarColumn(), MofNCompleteColumn(), FilesPerSecond(),
+    return [TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), FilesPerSecond(),
             TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
             TextColumn("{task.fields[current]}", style="dim")]
 
