@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 import sqlite3
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -225,31 +224,19 @@ def _find(sources: Sequence[str | Path]
         found, problems = _discover(root, _NO_OUTPUT, (), ())
         for relative, path in found:
             documents.append((_printable(str(root / relative)), path))
-        for problem in problems:  # a folder that cannot be listed, a link to a folder
-            settled.append(FileRecord(path=_printable(str(root / problem.path)),
-                                      status=problem.status, error=problem.error,
-                                      reason=problem.reason))
-        for relative, path in _others(root):
-            shown = _printable(str(root / relative))
-            if path.suffix.lower() in EXTRACTION_SUFFIXES:
-                extractions.append(_Extraction(shown, path))
-            else:
-                settled.append(FileRecord(path=shown, status="skipped", reason=UNSUPPORTED))
-    return documents, extractions, settled
-
-
-def _others(root: Path) -> Iterator[tuple[str, Path]]:
-    """Files under ``root`` that ``batch`` leaves aside (not a supported document), walked
-    the same way: hidden names ignored, links to folders not followed."""
-    for folder, dirnames, filenames in os.walk(root, followlinks=False):
-        here = Path(folder)
-        dirnames[:] = sorted(d for d in dirnames
-                             if not d.startswith(".") and not (here / d).is_symlink())
-        for name in sorted(filenames):
-            if name.startswith(".") or Path(name).suffix.lower() in SUPPORTED_SUFFIXES:
+        for problem in problems:
+            shown = _printable(str(root / problem.path))
+            if problem.status == "skipped" and not problem.path.endswith("/"):
+                # a file batch does not read: an extraction to load, or unsupported
+                if Path(problem.path).suffix.lower() in EXTRACTION_SUFFIXES:
+                    extractions.append(_Extraction(shown, root / problem.path))
+                else:
+                    settled.append(FileRecord(path=shown, status="skipped", reason=UNSUPPORTED))
                 continue
-            path = here / name
-            yield path.relative_to(root).as_posix(), path
+            # a folder that cannot be listed, a link to a folder
+            settled.append(FileRecord(path=shown, status=problem.status, error=problem.error,
+                                      reason=problem.reason))
+    return documents, extractions, settled
 
 
 def _plan(shown: str, path: Path, scratch: Path, options: Options | None, timeout: float,
