@@ -36,7 +36,14 @@ def _kind_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
     return kind.examples(document, gold, rule_kind(document))
 
 
+def _theme_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
+    from communique_nlp.learn import themes
+
+    return themes.examples(document, gold)
+
+
 COMPONENTS: tuple[Component, ...] = (
+    Component("themes", _theme_examples, c=1.0),
     Component("kind", _kind_examples, c=0.5),
 )
 
