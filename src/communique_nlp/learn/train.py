@@ -43,7 +43,7 @@ def _theme_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
 
 
 COMPONENTS: tuple[Component, ...] = (
-    Component("themes", _theme_examples, c=1.0),
+    Component("themes", _theme_examples, c=3.0),
     Component("kind", _kind_examples, c=0.5),
 )
 

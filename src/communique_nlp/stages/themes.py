@@ -251,8 +251,9 @@ def tag_themes(document: Document, taxonomy: Taxonomy, model_dir: Path | None = 
 def _evidence_weight(found: Iterable[Mention]) -> float:
     """Strong mentions, plus weak ones counted once per term: a weak term needs a second,
     other term of its theme ('cyberspace' three times does not make a text about cybercrime)."""
-    strong = [m for m in found if m.weight >= TAG_THRESHOLD]
-    weak_terms = {m.term or m.text.lower() for m in found if m.weight < TAG_THRESHOLD}
+    mentioned = list(found)
+    strong = [m for m in mentioned if m.weight >= TAG_THRESHOLD]
+    weak_terms = {m.term or m.text.lower() for m in mentioned if m.weight < TAG_THRESHOLD}
     return len(strong) * WEIGHTS["strong"] + len(weak_terms) * WEIGHTS["weak"]
 
 
