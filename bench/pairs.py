@@ -31,6 +31,7 @@ from communique_nlp.pipeline import Options, parse
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN = ROOT.parent / "shared" / "eval" / "train"
+CORE = ("terrorism", "cybercrime", "migrant_smuggling", "encryption", "transnational_repression")
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,10 @@ class PairResult:
     def same_themes(self) -> bool:
         return not self.themes_gained and not self.themes_lost
 
+    @property
+    def same_core_themes(self) -> bool:
+        return not {*self.themes_gained, *self.themes_lost} & set(CORE)
+
 
 def _gold(document: Path) -> dict[str, Any]:
     gold_path = document.with_name(document.name + ".gold.yaml")
@@ -79,9 +84,6 @@ def _gold_items(gold: dict[str, Any], language: str) -> list[Item]:
 
 def _is_gold(text: str, gold: dict[str, Any]) -> bool:
     return any(items_match(str(c.get("text", "")), text) for c in gold.get("commitments") or [])
-
-
-CORE = ("terrorism", "cybercrime", "migrant_smuggling", "encryption", "transnational_repression")
 
 
 def pairs_in(gold_dir: Path) -> list[tuple[Path, Path]]:
@@ -156,6 +158,7 @@ def summary(results: list[PairResult]) -> dict[str, float]:
         "gold_matched": sum(min(r.gold_matched, r.gold_smaller) for r in results),
         "gold_agree_pairs": sum(r.gold_themes_agree for r in results),
         "gold_agree_same_themes": sum(r.same_themes for r in results if r.gold_themes_agree),
+        "gold_agree_same_core": sum(r.same_core_themes for r in results if r.gold_themes_agree),
     }
 
 
@@ -188,7 +191,7 @@ def main() -> int:
     print(f"pairs where both sides found as many commitments: {s['equal_pairs']}, "
           f"matched {s['equal_matched']}/{s['equal_total']}")
     print(f"pairs whose gold themes agree: {s['gold_agree_pairs']}, of which same themes parsed: "
-          f"{s['gold_agree_same_themes']}")
+          f"{s['gold_agree_same_themes']} (same core themes: {s['gold_agree_same_core']})")
     print(f"gold commitments matched across the versions: {s['gold_matched']}/"
           f"{s['gold_smaller_side']} of the smaller gold side")
     return 0
