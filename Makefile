@@ -3,7 +3,7 @@ PYTHON ?= python3
 DEV := ../shared/eval/dev
 SAMPLE := corpus/fcm-2026-communique-en.txt
 
-.PHONY: install demo test lint eval bench models
+.PHONY: install demo test lint eval bench models pairs
 
 install:
 	$(PYTHON) -m pip install --quiet -e '.[dev]'
@@ -29,6 +29,10 @@ eval:
 
 bench:
 	$(PYTHON) bench/run.py
+
+# EN/FR pairs of $(TRAIN): same themes, commitments matched by the diff (bench/pairs.py)
+pairs:
+	$(PYTHON) bench/pairs.py $(TRAIN)
 
 # Rebuild models/lemmas/*.json from spacy-lookups-data, and the learned models
 # (models/learned/*.json) from $(TRAIN) and corpus/.
