@@ -90,3 +90,10 @@ def run_path_text(text: str, tmp_path: Path) -> Any:
     path = tmp_path / "page.txt"
     path.write_text(text, encoding="utf-8")
     return run_path(path, Options(model_dir=tmp_path))
+
+
+def test_a_word_broken_across_a_flattened_line_is_found(tmp_path: Path) -> None:
+    # text copied from a newspaper column: the line break became a space after the hyphen
+    text = ("La GRC poursuit son enquête sur des activités de ré\u2010 pression "
+            "transnationale visant des Canadiens d'origine chinoise.")
+    assert "transnational_repression" in rule_themes(text, tmp_path)
