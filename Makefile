@@ -6,7 +6,7 @@ SAMPLE := corpus/fcm-2026-communique-en.txt
 # again when pyproject.toml changes; `make install` forces it.
 STAMP := .installed-$(shell $(PYTHON) -c "import hashlib, sys; print(hashlib.sha1(sys.prefix.encode()).hexdigest()[:12])")
 
-.PHONY: install demo test lint eval bench models
+.PHONY: install demo test lint eval bench models pairs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m pip install --quiet -e '.[dev]'
@@ -37,6 +37,10 @@ eval:
 
 bench:
 	$(PYTHON) bench/run.py
+
+# EN/FR pairs of $(TRAIN): same themes, commitments matched by the diff (bench/pairs.py)
+pairs:
+	$(PYTHON) bench/pairs.py $(TRAIN)
 
 # Rebuild models/lemmas/*.json from spacy-lookups-data, and the learned models
 # (models/learned/*.json) from $(TRAIN) and corpus/.

@@ -36,6 +36,12 @@ def _kind_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
     return kind.examples(document, gold, rule_kind(document))
 
 
+def _theme_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
+    from communique_nlp.learn import themes
+
+    return themes.examples(document, gold)
+
+
 def _date_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
     from communique_nlp.learn import dating
     from communique_nlp.stages.entities import _date_and_place
@@ -44,6 +50,7 @@ def _date_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
 
 
 COMPONENTS: tuple[Component, ...] = (
+    Component("themes", _theme_examples, c=3.0),
     Component("date", _date_examples, c=1.0),
     Component("kind", _kind_examples, c=3.0),
 )

@@ -24,12 +24,17 @@ from communique_nlp.stages.entities import organization_spans
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Span
 
 SEARCHED_KINDS = ("lead", "body", "quote", "quick_facts", "background", "attendees")
 WEIGHTS = {"strong": 1.0, "weak": 0.5}
 TAG_THRESHOLD = 1.0  # one strong mention, or two weak ones
 MAX_EVIDENCE = 5
 MIN_PASSAGE = 40  # shorter texts (headings, labels) are not counted as passages of their own
+# head nouns of the names of police and government units, in both languages' capitalisation
+UNIT_HEADS = frozenset({"bureau", "unit", "units", "centre", "center", "command", "division",
+                        "directorate", "squad", "branch", "section", "team", "office", "agency",
+                        "taskforce", "policing", "service", "services", "coordinator"})
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class Mention:
     theme: str
     weight: float
     text: str
+    term: str = ""  # the lexicon term matched, as lemmas: inflections of one term are one term
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: one loaded taxonomy, cached matchers
@@ -171,32 +177,99 @@ def mentions(text: str, language: str, taxonomy: Taxonomy) -> list[Mention]:
     for span in spans:
         if any(start <= span.start_char and span.end_char <= end for start, end in names):
             continue  # 'Counter Terrorism Policing' names a unit; it does not discuss terrorism
+        if _names_a_unit(span):
+            continue
         theme, strength = span.label_.rsplit("|", 1)
-        result.append(Mention(theme, WEIGHTS[strength], span.text))
+        result.append(Mention(theme, WEIGHTS[strength], span.text,
+                              " ".join(t.norm_ for t in span)))
     return result
 
 
-def tag_themes(document: Document, taxonomy: Taxonomy) -> Document:
-    default = document.language.language if document.language else "en"
+def _names_a_unit(span: Span) -> bool:
+    """Whether a capitalised term is part of the name of a unit ('National Cyber Crime Bureau',
+    'Counter Terrorism Command'): capitalised words running from it to a unit's head noun."""
+    if not all(t.is_title or t.is_upper or not t.is_alpha for t in span) or span[0].is_sent_start:
+        return False
+    doc = span.doc
+    for token in doc[span.end: span.end + 3]:
+        if token.lower_ in UNIT_HEADS:
+            return True
+        if not token.is_title:
+            return False
+    return False
+
+
+@dataclass(frozen=True)
+class Found:
+    """Every theme mention of a document's own text, with the section it is in."""
+
+    own: dict[str, list[tuple[Mention, str]]]  # theme -> mentions in the searched sections
+    title: dict[str, list[tuple[Mention, str]]]  # in the headline (which may be a banner)
+    passages: dict[str, set[int]]  # theme -> the passages of its own text that mention it
+    total: int  # passages of its own text
+    in_headings: frozenset[str]
+
+
+def collect(document: Document, taxonomy: Taxonomy) -> Found:
+    """The mentions of every theme: the evidence a tag is decided on (here and in training)."""
+    default = _language(document)
+    own: dict[str, list[tuple[Mention, str]]] = {}
+    passages: dict[str, set[int]] = {}
+    title: dict[str, list[tuple[Mention, str]]] = {}
+    in_headings: set[str] = set()
+    total = 0
+    searched = [s for s in document.sections if s.kind in SEARCHED_KINDS]
+    for section in searched:
+        language = _section_language(section, default)
+        texts = [(section.heading or "", language),
+                 *((p.text, p.language if p.language in ("en", "fr") else language)
+                   for p in section.paragraphs)]
+        if section is searched[0] and len(document.title or "") >= MIN_PASSAGE:
+            # a headline is the document's own text (filed under the lead); a short 'title' may
+            # be a menu line the segmenter promoted, and menus are not evidence
+            for mention in mentions(document.title or "", default, taxonomy):
+                title.setdefault(mention.theme, []).append((mention, section.id))
+        for index, (text, text_language) in enumerate(texts):
+            total += 1 if len(text) >= MIN_PASSAGE else 0
+            for mention in mentions(text, text_language, taxonomy):
+                own.setdefault(mention.theme, []).append((mention, section.id))
+                passages.setdefault(mention.theme, set()).add(total)
+                if index == 0:  # the heading
+                    in_headings.add(mention.theme)
+    return Found(own, title, passages, total, frozenset(in_headings))
+
+
+def _language(document: Document) -> str:
+    return document.language.language if document.language else "en"
+
+
+def _section_language(section: Section, default: str) -> str:
+    return section.language if section.language in ("en", "fr") else default
+
+
+def tag_themes(document: Document, taxonomy: Taxonomy, model_dir: Path | None = None) -> Document:
+    """Tag the document's themes: a core theme by the learned model
+    (``models/learned/themes.json``) when there is one, any other theme (and every theme
+    without the model) by the rule, one strong mention or two weak terms."""
+    from communique_nlp.learn import themes as learned
+    from communique_nlp.learn.store import load_model
+
+    default = _language(document)
 
     def lang(section: Section) -> str:
-        return section.language if section.language in ("en", "fr") else default
+        return _section_language(section, default)
 
-    found: dict[str, list[tuple[Mention, str]]] = {}
-    passages: dict[str, set[int]] = {}  # theme -> the passages that mention it
-    total = 0
-    for section in document.sections:
-        if section.kind not in SEARCHED_KINDS:
-            continue
-        texts = [(section.heading or "", lang(section)),
-                 *((p.text, p.language if p.language in ("en", "fr") else lang(section))
-                   for p in section.paragraphs)]
-        for text, language in texts:
-            total += 1 if len(text) >= MIN_PASSAGE else 0
-            for mention in mentions(text, language, taxonomy):
-                found.setdefault(mention.theme, []).append((mention, section.id))
-                passages.setdefault(mention.theme, set()).add(total)
-    tags = _document_tags(found, passages, total, taxonomy)
+    collected = collect(document, taxonomy)
+    found = collected.own
+    model = load_model(learned.MODEL, model_dir)
+
+    def decide(theme: Theme) -> bool:
+        if model is not None and theme.core:  # the themes gold annotations label
+            features = learned.features(collected, theme.id, rule_verdict(collected, theme.id))
+            return model.probability(features, learned.POSITIVE) >= learned.THRESHOLD
+        return rule_verdict(collected, theme.id)
+
+    tags = _document_tags(collected, taxonomy, decide)
     tagged = {tag.id for tag in tags}
     by_section: dict[str, list[Mention]] = {}
     for hits in found.values():
@@ -238,6 +311,15 @@ def tag_themes(document: Document, taxonomy: Taxonomy) -> Document:
     return replace(document, sections=tuple(sections), commitments=commitments, themes=tags)
 
 
+def _evidence_weight(found: Iterable[Mention]) -> float:
+    """Strong mentions, plus weak ones counted once per term: a weak term needs a second,
+    other term of its theme ('cyberspace' three times does not make a text about cybercrime)."""
+    mentioned = list(found)
+    strong = [m for m in mentioned if m.weight >= TAG_THRESHOLD]
+    weak_terms = {m.term or m.text.lower() for m in mentioned if m.weight < TAG_THRESHOLD}
+    return len(strong) * WEIGHTS["strong"] + len(weak_terms) * WEIGHTS["weak"]
+
+
 def _is_core(theme_id: str, taxonomy: Taxonomy) -> bool:
     return next(t.core for t in taxonomy.themes if t.id == theme_id)
 
@@ -271,20 +353,25 @@ def _commitment_themes(commitment: Commitment, section: Section, taxonomy: Taxon
     return replace(commitment, themes=themes)
 
 
-def _document_tags(found: dict[str, list[tuple[Mention, str]]], passages: dict[str, set[int]],
-                   total: int, taxonomy: Taxonomy) -> tuple[ThemeTag, ...]:
+def rule_verdict(collected: Found, theme_id: str) -> bool:
+    return _evidence_weight(m for m, _ in collected.own.get(theme_id, [])) >= TAG_THRESHOLD
+
+
+def _document_tags(collected: Found, taxonomy: Taxonomy,
+                   decide: Callable[[Theme], bool]) -> tuple[ThemeTag, ...]:
     """Tags with evidence. The score is half how strongly the theme is attested (1 - 2^-weight,
     so four strong mentions give 0.94) and half how much of the text it runs through (the
     share of passages mentioning it): a translation scores the same as its original, since
-    both languages' lexicons find the theme in the same passages, if not as often."""
+    both languages' lexicons find the theme in the same passages, if not as often. A theme
+    tagged on the headline alone shows the headline's words as its evidence."""
     tags = []
     for theme in taxonomy.themes:
-        hits = found.get(theme.id, [])
-        weight = sum(m.weight for m, _ in hits)
-        if weight < TAG_THRESHOLD:
+        hits = collected.own.get(theme.id, []) or collected.title.get(theme.id, [])
+        if not hits or not decide(theme):
             continue
+        weight = sum(m.weight for m, _ in hits)
         evidence = list(dict.fromkeys(Evidence(text=m.text, section=s) for m, s in hits))
-        coverage = min(1.0, len(passages.get(theme.id, ())) / max(total, 1))
+        coverage = min(1.0, len(collected.passages.get(theme.id, ())) / max(collected.total, 1))
         tags.append(ThemeTag(
             id=theme.id, label=theme.label, score=round((1 - 0.5 ** weight + coverage) / 2, 2),
             mentions=len(hits), evidence=tuple(evidence[:MAX_EVIDENCE]),
