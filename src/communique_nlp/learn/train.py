@@ -36,7 +36,14 @@ def _kind_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
     return kind.examples(document, gold, rule_kind(document))
 
 
+def _commitment_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
+    from communique_nlp.learn import commitment
+
+    return commitment.examples(document, gold)
+
+
 COMPONENTS: tuple[Component, ...] = (
+    Component("commitment", _commitment_examples, c=0.3),
     Component("kind", _kind_examples, c=0.5),
 )
 
