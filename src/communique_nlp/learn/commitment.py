@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from communique_nlp.assets import load_yaml
@@ -27,6 +27,7 @@ NEGATIVE = "no"
 # rules already take as an undertaking, higher for one they do not
 RULE_THRESHOLD = 0.3
 THRESHOLD = 0.5
+_VERB_SIGNALS = ("commitment_words", "passive_future", "future")  # what an undertaking does
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _HEADING_WORD = re.compile(r"[^\W\d_]{4,}")
 
@@ -63,6 +64,21 @@ def _signals(language: str) -> dict[str, re.Pattern[str]]:
             for name, patterns in data.items() if patterns.get(language)}
 
 
+@lru_cache(maxsize=4096)  # the lead-in of a list, once for all its items
+def _signal_hits(folded: str, language: str) -> tuple[tuple[str, int], ...]:
+    """Each signal found in ``folded`` text, with where it first starts."""
+    hits = ((name, pattern.search(folded)) for name, pattern in _signals(language).items())
+    return tuple((name, match.start()) for name, match in hits if match)
+
+
+def may_commit(text: str, language: str) -> bool:
+    """A future or a word of commitment somewhere in ``text``: the sentences of a paragraph
+    without one, and without a cue, are no candidates (list items always are)."""
+    signals = _signals(language)
+    folded = fold(text)
+    return any(signals[name].search(folded) for name in _VERB_SIGNALS if name in signals)
+
+
 def features(candidate: Candidate) -> dict[str, float]:
     text = candidate.text
     folded = fold(text)
@@ -84,12 +100,11 @@ def features(candidate: Candidate) -> dict[str, float]:
         found[f"before:{word}"] = 1.0
     for word in candidate.after_cue:
         found[f"after:{word}"] = 1.0
-    for name, pattern in _signals(candidate.language).items():
-        match = pattern.search(folded)
-        if match:
-            found[f"signal:{name}"] = 1.0
-            if match.start() < 60:
-                found[f"early:{name}"] = 1.0
+    hits = _signal_hits(folded, candidate.language)
+    for name, start in hits:
+        found[f"signal:{name}"] = 1.0
+        if start < 60:
+            found[f"early:{name}"] = 1.0
     if words:
         found[f"first:{words[0]}"] = 1.0
         found[f"first2:{' '.join(words[:2])}"] = 1.0
@@ -103,10 +118,9 @@ def features(candidate: Candidate) -> dict[str, float]:
             found[f"lead_in_cue:{cue}"] = 1.0
         if candidate.lead_in_rule:
             found["lead_in_rule"] = 1.0
-        for name, pattern in _signals(candidate.language).items():
-            if pattern.search(fold(candidate.lead_in)):
-                found[f"lead_in_signal:{name}"] = 1.0
-    for name in _subject_and_verb(candidate.text, folded, candidate.language):
+        for name, _ in _signal_hits(fold(candidate.lead_in), candidate.language):
+            found[f"lead_in_signal:{name}"] = 1.0
+    for name in _subject_and_verb(candidate.text, folded, candidate.language, hits):
         found[name] = 1.0
     _add_pairs(found)
     found["first_sentence"] = float(candidate.sentence_index == 0)
@@ -119,7 +133,6 @@ def features(candidate: Candidate) -> dict[str, float]:
     return found
 
 
-_VERB_SIGNALS = ("commitment_words", "passive_future", "future")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&'’-]+")
 
 
@@ -131,15 +144,14 @@ def _parties(language: str) -> tuple[frozenset[str], frozenset[str], frozenset[s
                  for key in ("issuers", "third_parties", "pronouns"))
 
 
-def _subject_and_verb(text: str, folded: str, language: str) -> list[str]:
+def _subject_and_verb(text: str, folded: str, language: str,
+                      hits: tuple[tuple[str, int], ...]) -> list[str]:
     """Who does what: the class of the words before the first future or commitment verb
     ('we', an issuing party, a country or known body, a third party, a pronoun, a name,
     nothing) crossed with the
     verb's class. The pair, not either part, tells 'Europol will continue' from 'criminals
     will exploit'."""
-    signals = _signals(language)
-    found = [(m.start(), name) for name in _VERB_SIGNALS if name in signals
-             for m in [signals[name].search(folded)] if m]
+    found = [(start, name) for name, start in hits if name in _VERB_SIGNALS]
     if not found:
         return ["verb:none"]
     start, verb = min(found)
@@ -149,8 +161,7 @@ def _subject_and_verb(text: str, folded: str, language: str) -> list[str]:
     before, original = head[cut:][-8:], original[cut:][-8:]
     words = set(before)
     issuers, third_parties, pronouns = _parties(language)
-    signal = signals.get("first_person")
-    if signal is not None and signal.search(" ".join(before)):
+    if any(name == "first_person" for name, _ in _signal_hits(" ".join(before), language)):
         subject = "we"
     elif words & issuers:
         subject = "issuer"

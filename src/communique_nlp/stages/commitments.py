@@ -259,6 +259,8 @@ def _sentences_seen(text: str, language: str, skip_last: bool = False,
     matches = _future_matches(doc, cues)
     if np.isin(doc.to_array("NORM"), cues.anchors).any():  # a cheap test before the matcher
         matches += cues.matcher(doc, as_spans=True)
+    if not matches and not learned.may_commit(text, language):
+        return []  # no sentence here can be an undertaking: not even split
     quoted = _Quoted(_quoted_spans(text) if matches else [])
     found = sentences(language, text)
     if skip_last:
