@@ -71,12 +71,16 @@ def _signal_hits(folded: str, language: str) -> tuple[tuple[str, int], ...]:
     return tuple((name, match.start()) for name, match in hits if match)
 
 
+@lru_cache(maxsize=1024)  # one heading for all the candidates of its section
+def _heading_words(heading: str) -> frozenset[str]:
+    return frozenset(_HEADING_WORD.findall(fold(heading)))
+
+
 def may_commit(text: str, language: str) -> bool:
     """A future or a word of commitment somewhere in ``text``: the sentences of a paragraph
     without one, and without a cue, are no candidates (list items always are)."""
-    signals = _signals(language)
-    folded = fold(text)
-    return any(signals[name].search(folded) for name in _VERB_SIGNALS if name in signals)
+    signals = _signals(language)  # case-blind patterns: the text need not be folded first
+    return any(signals[name].search(text) for name in _VERB_SIGNALS if name in signals)
 
 
 def features(candidate: Candidate) -> dict[str, float]:
@@ -108,7 +112,7 @@ def features(candidate: Candidate) -> dict[str, float]:
     if words:
         found[f"first:{words[0]}"] = 1.0
         found[f"first2:{' '.join(words[:2])}"] = 1.0
-    for word in set(_HEADING_WORD.findall(fold(candidate.heading))):
+    for word in _heading_words(candidate.heading):
         found[f"heading:{word}"] = 1.0
     if not candidate.heading:
         found["no_heading"] = 1.0

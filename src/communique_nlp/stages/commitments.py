@@ -184,7 +184,9 @@ def _section_candidates(section: Section, language: str) -> list[Candidate]:
                   "heading": section.heading or "", "paragraph_index": index}
         if paragraph.is_bullet:
             lead_in = _lead_in(paragraph, lead_ins, language)
-            seen = _sentences_seen(paragraph.text, language)
+            # an item of a committing list is not read on its own: the lead-in decides
+            committed = lead_in is not None and lead_in.found is not None
+            seen = [] if committed else _sentences_seen(paragraph.text, language)
             if lead_in is None and len(seen) > 1:
                 # numbered paragraphs of several sentences: each sentence on its own
                 found.extend(_candidate(sentence.text, "bullet", number, sentence,
@@ -193,7 +195,7 @@ def _section_candidates(section: Section, language: str) -> list[Candidate]:
                 continue
             own = seen[0] if seen else _Seen(paragraph.text, None, (), None, (), frozenset(),
                                              (), ())
-            rule = (lead_in.found if lead_in is not None and lead_in.found is not None
+            rule = (lead_in.found if lead_in is not None and committed
                     else next((s.found for s in seen if s.found is not None), None))
             found.append(_candidate(strip_dateline(paragraph.text), "bullet", 0, own, rule,
                                     common, lead_in=lead_in))
@@ -291,7 +293,8 @@ def _sentences_seen(text: str, language: str, skip_last: bool = False,
                                                                       first.end + 2)]
                           if t.is_alpha)
         result.append(_Seen(
-            text=sentence.text.strip(), found=undertaking,
+            # the characters of the sentence: Span.text would walk its tokens again
+            text=text[sentence.start_char:sentence.end_char].strip(), found=undertaking,
             cues=tuple(sorted({m.label_ for m in inside})),
             cue_text=first.text if first is not None else None,
             rejections=tuple(sorted(set(rejections))), subject=subject,
