@@ -202,6 +202,8 @@ def _section_candidates(section: Section, language: str) -> list[Candidate]:
             continue
         seen = _sentences_seen(paragraph.text, language, skip_last=introduces_list)
         for number, sentence in enumerate(seen):
+            if not sentence.cues and not learned.may_commit(sentence.text, language):
+                continue  # neither a cue nor a future nor a word of commitment
             text = strip_dateline(sentence.text) if index == 0 and number == 0 else sentence.text
             found.append(_candidate(text, "sentence", number, sentence, sentence.found, common))
     return found
