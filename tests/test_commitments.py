@@ -157,11 +157,12 @@ def test_training_examples_are_the_candidates_labelled_by_the_gold() -> None:
     from communique_nlp.stages.ingest import ingest_text
 
     text = ("Ransomware attacks on hospitals increased this year. The Taskforce will publish "
-            "guidance for hospitals in the spring.\n\n"
+            "guidance for hospitals in the spring. Criminal groups will keep targeting "
+            "hospitals.\n\n"
             "Ministers discussed the role of cryptocurrency mixers.\n")
     document = run(ingest_text(text), Options())
     gold = {"commitments": [{"text": "The Taskforce will publish guidance for hospitals"}]}
     labelled = examples(document, gold)
-    # both sentences of the paragraph with a future; none of the one without any
-    assert [label for _, label in labelled] == [NEGATIVE, POSITIVE]
+    # the two sentences with a future; none without a cue, a future or a word of commitment
+    assert [label for _, label in labelled] == [POSITIVE, NEGATIVE]
     assert all(row["bias"] == 1.0 for row, _ in labelled)
