@@ -10,6 +10,10 @@ Cues, issuing and third-party actors, and the findings that turn 'agreed that ..
 statement of need all live in ``models/commitments.yaml``; matching is spaCy's ``Matcher`` on
 token norms (lemmas). Quotations, and sections that are not the parties' own text (quotes,
 quick facts, contacts, page chrome), are not searched.
+
+The rules' verdict is not the last word: every candidate (each list item, and each sentence
+with a cue, a future or a word of commitment) goes with what the rules saw to the learned model
+of ``learn/commitment.py``, which decides; without its file, the rules decide.
 """
 
 from __future__ import annotations
