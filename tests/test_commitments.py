@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -103,3 +104,65 @@ def test_one_commitment_per_sentence_however_many_cues() -> None:
     found = commitments("We will continue to cooperate through the Coalition; we will continue "
                         "to implement the Action Plan; and we will advance the commitments.")
     assert len(found) == 1
+
+
+def test_a_newswire_dateline_is_not_part_of_the_first_commitment() -> None:
+    found = commitments("KANANASKIS, AB, June 17, 2025 /CNW/ - We, the Leaders of the G7, are "
+                        "committed to protecting our communities from transnational repression.")
+    assert [c["text"] for c in found] == [
+        "We, the Leaders of the G7, are committed to protecting our communities from "
+        "transnational repression."]
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("KANANASKIS, AB, June 17, 2025 /CNW/ - We, the Leaders", "We, the Leaders"),
+    ("OTTAWA, ON, le 23 nov. 2025 /CNW/ - Le ministre", "Le ministre"),
+    ("TUNIS, Tunisie — Les ministres de l'Intérieur", "Les ministres de l'Intérieur"),
+    ("PARIS (Reuters) - Les ministres", "Les ministres"),
+    # no dateline: a dash inside a sentence stays
+    ("We, the G7 Ministers - and our partners - agree", "We, the G7 Ministers - and our partners"
+     " - agree"),
+    ("EU-US ministers - meeting in Brussels - agreed", "EU-US ministers - meeting in Brussels -"
+     " agreed"),
+])
+def test_strip_dateline(text: str, kept: str) -> None:
+    from communique_nlp.stages.commitments import strip_dateline
+
+    assert strip_dateline(text) == kept
+
+
+@pytest.mark.parametrize(("english", "french"), [
+    ("The United Kingdom will host the next meeting of interior ministers in 2026.",
+     "Le Royaume-Uni accueillera la prochaine réunion des ministres de l'Intérieur en 2026."),
+    ("The States reaffirmed their determination to protect the principles of the organisation.",
+     "Les États ont redit leur détermination à protéger les principes de l'organisation."),
+])
+def test_the_two_versions_of_an_undertaking_are_both_found(english: str, french: str) -> None:
+    assert [c["text"] for c in commitments(english)] == [english]
+    assert [c["text"] for c in commitments(french)] == [french]
+
+
+def test_without_a_model_file_the_rules_decide(tmp_path: Path) -> None:
+    from communique_nlp.pipeline import Options
+
+    text = ("Ministers discussed the growing threat of ransomware.\n\n"
+            "We agreed to establish a joint ransomware disruption cell next year.\n")
+    found = parse(text, Options(model_dir=tmp_path)).as_dict()["commitments"]
+    assert [c["cue"] for c in found] == ["agreed to"]
+
+
+def test_training_examples_are_the_candidates_labelled_by_the_gold() -> None:
+    from communique_nlp.learn.commitment import NEGATIVE, POSITIVE, examples
+    from communique_nlp.pipeline import Options, run
+    from communique_nlp.stages.ingest import ingest_text
+
+    text = ("Ransomware attacks on hospitals increased this year. The Taskforce will publish "
+            "guidance for hospitals in the spring. Criminal groups will keep targeting "
+            "hospitals.\n\n"
+            "Ministers discussed the role of cryptocurrency mixers.\n")
+    document = run(ingest_text(text), Options())
+    gold = {"commitments": [{"text": "The Taskforce will publish guidance for hospitals"}]}
+    labelled = examples(document, gold)
+    # the two sentences with a future; none without a cue, a future or a word of commitment
+    assert [label for _, label in labelled] == [POSITIVE, NEGATIVE]
+    assert all(row["bias"] == 1.0 for row, _ in labelled)

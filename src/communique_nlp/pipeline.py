@@ -74,7 +74,7 @@ def run(document: Document, options: Options) -> Document:
     document = normalise(document)
     document = detect_language(document)
     document = segment(document)
-    document = find_commitments(document)
+    document = find_commitments(document, options.model_dir)
     document = tag_themes(document, taxonomy, options.model_dir)
     document = find_entities(document, options.model_dir)
     return replace(document, warnings=warnings(document))

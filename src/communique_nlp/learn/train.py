@@ -36,6 +36,12 @@ def _kind_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
     return kind.examples(document, gold, rule_kind(document))
 
 
+def _commitment_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
+    from communique_nlp.learn import commitment
+
+    return commitment.examples(document, gold)
+
+
 def _theme_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
     from communique_nlp.learn import themes
 
@@ -50,6 +56,7 @@ def _date_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
 
 
 COMPONENTS: tuple[Component, ...] = (
+    Component("commitment", _commitment_examples, c=0.3),
     Component("themes", _theme_examples, c=3.0),
     Component("date", _date_examples, c=1.0),
     Component("kind", _kind_examples, c=3.0),

@@ -10,6 +10,10 @@ Cues, issuing and third-party actors, and the findings that turn 'agreed that ..
 statement of need all live in ``models/commitments.yaml``; matching is spaCy's ``Matcher`` on
 token norms (lemmas). Quotations, and sections that are not the parties' own text (quotes,
 quick facts, contacts, page chrome), are not searched.
+
+The rules' verdict is not the last word: every candidate (each list item, and each sentence
+with a cue, a future or a word of commitment) goes with what the rules saw to the learned model
+of ``learn/commitment.py``, which decides; without its file, the rules decide.
 """
 
 from __future__ import annotations
@@ -18,11 +22,15 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from communique_nlp.assets import load_yaml
+from communique_nlp.learn import commitment as learned
+from communique_nlp.learn.commitment import Candidate
+from communique_nlp.learn.store import load_model
 from communique_nlp.model import Commitment, Document, Paragraph, Section
 from communique_nlp.nlp import norms, pipeline, sentences, tokens
 from communique_nlp.stages.entities import countries_in
@@ -133,27 +141,41 @@ def _future_matches(doc: Doc, cues: _Cues) -> list[Span]:
     return [span for span in spans if span is not None]
 
 
-def find_commitments(document: Document) -> Document:
-    default = document.language.language if document.language else "en"
+def find_commitments(document: Document, model_dir: Path | None = None) -> Document:
+    """Each candidate the learned model keeps (or, without a model file, the rules' verdict)."""
+    model = load_model(learned.MODEL, model_dir)
     commitments: list[Commitment] = []
     used: set[str] = UsedIds()
+    for candidate in candidates(document):
+        if model is None:
+            if candidate.rule_cue is None:
+                continue
+        elif not learned.is_commitment(candidate, model):
+            continue
+        commitments.append(Commitment(
+            id=stable_id("c", candidate.text, used), section=candidate.section_id,
+            text=candidate.text, source=candidate.source, actor=candidate.rule_actor,
+            cue=candidate.rule_cue or candidate.cue_text or "",
+        ))
+    return replace(document, commitments=tuple(commitments))
+
+
+def candidates(document: Document) -> list[Candidate]:
+    """Every sentence and list item of the sections searched, with what the rules saw."""
+    default = document.language.language if document.language else "en"
+    found: list[Candidate] = []
     for section in document.sections:
         if section.kind not in SEARCHED_KINDS:
             continue
         language = section.language if section.language in ("en", "fr") else default
         language = language if language in ("en", "fr") else "en"
-        for text, source, found in _section_commitments(section, language):
-            commitments.append(Commitment(
-                id=stable_id("c", text, used), section=section.id, text=text, source=source,
-                actor=found.actor, cue=found.cue,
-            ))
-    return replace(document, commitments=tuple(commitments))
+        found.extend(_section_candidates(section, language))
+    return found
 
 
-def _section_commitments(section: Section,
-                         language: str) -> list[tuple[str, str, _Found]]:
-    found: list[tuple[str, str, _Found]] = []
-    lead_ins: dict[str, _Found | None] = {}
+def _section_candidates(section: Section, language: str) -> list[Candidate]:
+    found: list[Candidate] = []
+    lead_ins: dict[str, _Seen | None] = {}
     paragraphs = section.paragraphs
     for index, paragraph in enumerate(paragraphs):
         introduces_list = (paragraph.text.rstrip().endswith(":") and index + 1 < len(paragraphs)
@@ -162,46 +184,92 @@ def _section_commitments(section: Section,
             continue  # a lead-in, counted through its items
         if paragraph.language in ("en", "fr"):
             language = paragraph.language
+        common = {"language": language, "section_id": section.id, "section_kind": section.kind,
+                  "heading": section.heading or "", "paragraph_index": index}
         if paragraph.is_bullet:
-            undertaking = _lead_in_undertaking(paragraph, lead_ins, language)
-            if undertaking is None:
-                own = _sentence_undertakings(paragraph.text, language)
-                undertaking = own[0][1] if own else None
-            if undertaking is not None:
-                found.append((paragraph.text, "bullet", undertaking))
+            lead_in = _lead_in(paragraph, lead_ins, language)
+            # an item of a committing list is not read on its own: the lead-in decides
+            committed = lead_in is not None and lead_in.found is not None
+            seen = [] if committed else _sentences_seen(paragraph.text, language)
+            if lead_in is None and len(seen) > 1:
+                # numbered paragraphs of several sentences: each sentence on its own
+                found.extend(_candidate(sentence.text, "bullet", number, sentence,
+                                        sentence.found, common)
+                             for number, sentence in enumerate(seen))
+                continue
+            own = seen[0] if seen else _Seen(paragraph.text, None, (), None, (), frozenset(),
+                                             (), ())
+            rule = (lead_in.found if lead_in is not None and committed
+                    else next((s.found for s in seen if s.found is not None), None))
+            found.append(_candidate(strip_dateline(paragraph.text), "bullet", 0, own, rule,
+                                    common, lead_in=lead_in))
             continue
-        sentences = _sentence_undertakings(paragraph.text, language,
-                                           skip_last=introduces_list)
-        found.extend((text, "sentence", undertaking) for text, undertaking in sentences)
+        seen = _sentences_seen(paragraph.text, language, skip_last=introduces_list)
+        for number, sentence in enumerate(seen):
+            if not sentence.cues and not learned.may_commit(sentence.text, language):
+                continue  # neither a cue nor a future nor a word of commitment
+            text = strip_dateline(sentence.text) if index == 0 and number == 0 else sentence.text
+            found.append(_candidate(text, "sentence", number, sentence, sentence.found, common))
     return found
 
 
-def _lead_in_undertaking(item: Paragraph, cache: dict[str, _Found | None],
-                         language: str) -> _Found | None:
-    """The undertaking of the sentence that introduces ``item``'s list, if it is one."""
+def _candidate(text: str, source: str, number: int, seen: _Seen, rule: _Found | None,
+               common: dict[str, Any], lead_in: _Seen | None = None) -> Candidate:
+    return Candidate(
+        text=text, source=source, sentence_index=number,
+        rule_actor=rule.actor if rule else None, rule_cue=rule.cue if rule else None,
+        cues=seen.cues, cue_text=seen.cue_text, rejections=seen.rejections,
+        subject=seen.subject, before_cue=seen.before_cue, after_cue=seen.after_cue,
+        lead_in=lead_in.text if lead_in else None,
+        lead_in_cues=lead_in.cues if lead_in else (),
+        lead_in_rule=bool(lead_in and lead_in.found), **common,
+    )
+
+
+def strip_dateline(text: str) -> str:
+    """'KANANASKIS, AB, June 17, 2025 /CNW/ - We, the Leaders' -> 'We, the Leaders'."""
+    match = _DATELINE.match(text)
+    return text[match.end():] if match and match.end() < len(text) else text
+
+
+_DATELINE = re.compile(r"[A-ZÀ-Ý]{2}[A-ZÀ-Ý .'’-]*(?:,|\s\()[^–—\n]{0,80}?\s[–—-]{1,2}\s+")
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """A sentence and what the rules saw in it."""
+
+    text: str
+    found: _Found | None
+    cues: tuple[str, ...]
+    cue_text: str | None
+    rejections: tuple[str, ...]
+    subject: frozenset[str]
+    before_cue: tuple[str, ...]
+    after_cue: tuple[str, ...]
+
+
+def _lead_in(item: Paragraph, cache: dict[str, _Seen | None], language: str) -> _Seen | None:
+    """The sentence that introduces ``item``'s list, and what the rules saw in it."""
     if not item.lead_in:
         return None
     if item.lead_in not in cache:
-        found = _sentence_undertakings(item.lead_in, language, only_last=True)
-        cache[item.lead_in] = found[0][1] if found else None
+        found = _sentences_seen(item.lead_in, language, only_last=True)
+        cache[item.lead_in] = found[0] if found else None
     return cache[item.lead_in]
 
 
-def _sentence_undertakings(text: str, language: str, skip_last: bool = False,
-                           only_last: bool = False) -> list[tuple[str, _Found]]:
-    """Each sentence of ``text`` with a valid cue, and its undertaking.
-
-    The matcher runs once over the paragraph; most paragraphs hold no cue and are never
-    split into sentences.
-    """
+def _sentences_seen(text: str, language: str, skip_last: bool = False,
+                    only_last: bool = False) -> list[_Seen]:
+    """Each sentence of ``text``, its cues and the rules' verdict on them."""
     cues = _cues(language)
     doc = tokens(language, text)
     matches = _future_matches(doc, cues)
     if np.isin(doc.to_array("NORM"), cues.anchors).any():  # a cheap test before the matcher
         matches += cues.matcher(doc, as_spans=True)
-    if not matches:
-        return []
-    quoted = _Quoted(_quoted_spans(text))
+    if not matches and not learned.may_commit(text, language):
+        return []  # no sentence here can be an undertaking: not even split
+    quoted = _Quoted(_quoted_spans(text) if matches else [])
     found = sentences(language, text)
     if skip_last:
         found = found[:-1]
@@ -214,35 +282,70 @@ def _sentence_undertakings(text: str, language: str, skip_last: bool = False,
         inside = [m for m in matches[bisect_left(starts, sentence.start):
                                      bisect_left(starts, sentence.end)]
                   if m.end <= sentence.end]
-        undertaking = _undertaking(sentence, inside, cues, quoted)
-        if undertaking is not None:
-            result.append((sentence.text.strip(), undertaking))
-    return result
+        rejections: list[str] = []
+        undertaking = _undertaking(sentence, inside, cues, quoted, rejections)
+        first = min(inside, key=lambda s: (s.start, -len(s))) if inside else None
+        subject: frozenset[str] = frozenset()
+        before: tuple[str, ...] = ()
+        after: tuple[str, ...] = ()
+        if first is not None:
+            words, _ = _subject(sentence, first.start, cues)
+            subject = frozenset(name for name, group in (("issuer", cues.issuers),
+                                                         ("third_party", cues.third_parties))
+                                if words & group)
+            before = tuple(t.norm_ for t in sentence.doc[max(sentence.start, first.start - 2):
+                                                          first.start] if t.is_alpha)
+            after = tuple(t.norm_ for t in sentence.doc[first.end:min(sentence.end,
+                                                                      first.end + 2)]
+                          if t.is_alpha)
+        result.append(_Seen(
+            # the characters of the sentence: Span.text would walk its tokens again
+            text=text[sentence.start_char:sentence.end_char].strip(), found=undertaking,
+            cues=tuple(sorted({m.label_ for m in inside})),
+            cue_text=first.text if first is not None else None,
+            rejections=tuple(sorted(set(rejections))), subject=subject,
+            before_cue=before, after_cue=after,
+        ))
+    return [seen for seen in result if seen.text]
 
 
-def _undertaking(sentence: Span, matches: list[Span], cues: _Cues,
-                 quoted: _Quoted) -> _Found | None:
-    """The first valid commitment cue among ``matches`` in ``sentence``, with its actor."""
-    if not matches or sentence.start_char in quoted:
+def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quoted,
+                 rejections: list[str]) -> _Found | None:
+    """The first valid commitment cue among ``matches`` in ``sentence``, with its actor; why
+    the others were turned down goes to ``rejections``."""
+    if not matches:
+        return None
+    if sentence.start_char in quoted:
+        rejections.append("quoted")
         return None
     ordered = sorted(matches, key=lambda s: (s.start, -len(s)))
     for match in ordered[:MAX_CUES_PER_SENTENCE]:
         if match.start_char in quoted:
+            rejections.append("quoted")
             continue
         info = cues.info[match.label_]
         if _purpose_of_meeting(sentence.doc[sentence.start:match.start].text, cues):
+            rejections.append("meeting_purpose")
             continue  # 'met in Halifax to review threats and agree on priorities'
-        # a cue that starts with its subject ('nous continuerons') carries it
-        end = match.start + 1 if match[0].norm_ in cues.issuers else match.start
+        # a cue that starts with its subject ('nous continuerons', 'Le Royaume-Uni
+        # accueillera') carries it: all but its verb for a future, else its first word
+        if match.label_ == FUTURE:
+            end = match.end - 1
+        else:
+            end = match.start + 1 if match[0].norm_ in cues.issuers else match.start
         subject, actor = _subject(sentence, end, cues)
         if subject & cues.third_parties and not subject & cues.issuers:
+            rejections.append("third_party")
             continue  # a third party's undertaking ('the internet companies committed to')
         if info.needs_actor and not _names_party(_near_subject(sentence, end), cues):
+            rejections.append("no_party")
             continue
         rest = sentence.doc[match.end:sentence.end]
         if " ".join(t.norm_ for t in rest[:3]).startswith(cues.statement_objects):
+            rejections.append("statement")
             continue  # 'agreed on the importance of': a statement
         if info.clause and any(finding in fold(rest.text) for finding in cues.findings):
+            rejections.append("finding")
             continue
         return _Found(actor=actor, cue=match.text)
     return None
