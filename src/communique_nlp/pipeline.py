@@ -72,7 +72,7 @@ def run(document: Document, options: Options) -> Document:
     taxonomy = load_taxonomy(options.themes)
     document = normalise(document)
     document = detect_language(document)
-    document = segment(document)
+    document = segment(document, options.model_dir)
     document = find_commitments(document)
     document = tag_themes(document, taxonomy)
     document = find_entities(document, options.model_dir)

@@ -29,6 +29,12 @@ class Component:
     class_weight: str | None = None
 
 
+def _role_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
+    from communique_nlp.learn import roles
+
+    return roles.examples(document, gold)
+
+
 def _kind_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
     from communique_nlp.learn import kind
     from communique_nlp.stages.entities import rule_kind
@@ -37,6 +43,7 @@ def _kind_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
 
 
 COMPONENTS: tuple[Component, ...] = (
+    Component("block_role", _role_examples, c=1.0),
     Component("kind", _kind_examples, c=0.5),
 )
 

@@ -1,0 +1,164 @@
+"""Block roles (title, heading, list item, other) as a learned decision.
+
+Each block the segmenter reads is described by its own shape, the verdicts of the segment
+rules about it (``rule_roles``: what the rule state machine made of it, and the single tests
+such as ``_heading_candidate``, ``is_chrome``, ``heading_kind``, ``is_date_line``), a few
+words of short lines (chrome such as 'Share' or 'Partager' is a closed vocabulary) and the
+same shape features of its neighbours. Labels come from the gold: the block equal to the gold
+title, blocks equal to a gold heading, blocks matched one-to-one to a gold bullet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from communique_nlp.apps.evaluate import match_items, normalise_heading, normalise_text
+from communique_nlp.learn.linear import LinearModel
+from communique_nlp.model import Block, Document
+from communique_nlp.stages import segment as rules
+from communique_nlp.text import fold
+
+MODEL = "block_role"
+TITLE, HEADING, ITEM, OTHER = "title", "heading", "item", "other"
+HEADING_THRESHOLD = 0.5
+ITEM_THRESHOLD = 0.5
+TITLE_THRESHOLD = 0.1  # the best title candidate below this: no title
+TITLE_WINDOW = 60  # the title is looked for among the first blocks only
+SHORT_WORDS = 6  # the words of lines this short are features (chrome is a closed vocabulary)
+_WORD = re.compile(r"[^\W\d_]+")
+_REFERENCE = re.compile(r"^[A-Z]{1,5}[-/ ]?\d[\w/-]*$|^\d[\d\w/-]*$")  # 'SC/12446'
+_TIME = re.compile(r"^\d{1,2}[:h.]\d{2}(?:\s*[ap]\.?m\.?)?$", re.IGNORECASE)
+_NUMBERED = re.compile(r"^(?:\d{1,2}|[IVX]{1,4}|[A-Ha-h])[.)]\s")
+
+
+def _bucket(value: int, edges: Sequence[int]) -> int:
+    return next((i for i, edge in enumerate(edges) if value <= edge), len(edges))
+
+
+def _shape(block: Block) -> dict[str, float]:
+    """Features of a block's own form, shared with its neighbours' (under a prefix)."""
+    text = block.text
+    words = text.split()
+    letters = [c for c in text if c.isalpha()]
+    found = {
+        f"chars={_bucket(len(text), (15, 40, 80, 140, 260, 500))}": 1.0,
+        f"words={_bucket(len(words), (1, 2, 4, 8, 14, 20))}": 1.0,
+        "glyph": float(block.glyph is not None),
+        "layout_heading": float(block.heading),
+        "ends_stop": float(text.endswith((".", "!", "?", "…"))),
+        "ends_colon": float(text.endswith(":")),
+        "ends_comma": float(text.endswith((",", ";"))),
+        "upper": float(bool(letters) and all(c.isupper() for c in letters)),
+        "chrome": float(rules.is_chrome(text)),
+        "date_line": float(rules.is_date_line(text)),
+        "heading_candidate": float(rules._heading_candidate(block)),
+        "title_candidate": float(rules._is_title_candidate(block)),
+    }
+    if letters:
+        capitals = sum(1 for w in words if w[:1].isupper())
+        found["capitalised_share"] = capitals / len(words)
+    return found
+
+
+def _own(block: Block, index: int, blocks: Sequence[Block], rule_role: str,
+         first_text: int, seen: Mapping[str, int]) -> dict[str, float]:
+    """Features of the block itself beyond its shape."""
+    text = block.text
+    label = fold(text)
+    kind = rules.heading_kind(text)
+    found: dict[str, float] = {
+        "bias_block": 1.0,
+        f"rule={rule_role}": 1.0,
+        f"kind={kind}" if kind else "no_kind": 1.0,
+        f"position={_bucket(index, (0, 1, 2, 4, 8, 16, 32))}": 1.0,
+        "before_text": float(index < first_text),
+        "first_text": float(index == first_text),
+        "repeated": float(seen.get(label, 0) > 1),
+        "place_line": float(bool(rules._PLACE_LINE.match(text))),
+        "byline": float(rules._is_byline(text)),
+        "masthead": float(rules._is_masthead(text)),
+        "reference": float(rules._is_reference(text) or bool(_REFERENCE.match(text))),
+        "time": float(bool(_TIME.match(text))),
+        "numbered_text": float(bool(_NUMBERED.match(text))),
+        "question": float(text.endswith("?")),
+        "breadcrumb": float(rules._is_breadcrumb(label)),
+        "lowercase_start": float(text[:1].islower()),
+    }
+    if block.glyph:
+        found[f"glyph_class={rules._glyph_class(block.glyph).split(':')[0]}"] = 1.0
+    words = _WORD.findall(label)
+    if words:
+        found[f"first:{words[0]}"] = 1.0
+    if len(words) <= SHORT_WORDS:
+        for word in set(words):
+            found[f"w:{word}"] = 1.0
+    return found
+
+
+def features(blocks: Sequence[Block], rule_verdicts: Sequence[str]) -> list[dict[str, float]]:
+    """One feature dict per block: its own, its shape, its neighbours' shape."""
+    shapes = [_shape(block) for block in blocks]
+    first_text = next((i for i, b in enumerate(blocks)
+                       if len(b.text) > 200 and not rules.is_chrome(b.text)), len(blocks))
+    seen: dict[str, int] = {}
+    for block in blocks:
+        seen[fold(block.text)] = seen.get(fold(block.text), 0) + 1
+    rows = []
+    for index, block in enumerate(blocks):
+        row = _own(block, index, blocks, rule_verdicts[index], first_text, seen)
+        row.update(shapes[index])
+        for offset, prefix in ((-1, "prev"), (1, "next"), (2, "next2")):
+            other = index + offset
+            if 0 <= other < len(blocks):
+                row.update({f"{prefix}:{name}": value for name, value in shapes[other].items()})
+                row[f"{prefix}:rule={rule_verdicts[other]}"] = 1.0
+            else:
+                row[f"{prefix}:none"] = 1.0
+        rows.append(row)
+    return rows
+
+
+def decide(model: LinearModel, blocks: list[Block],
+           rule_verdicts: Sequence[str]) -> rules.Roles:
+    """The title (the likeliest early block), the headings and the list items."""
+    probabilities = [model.probabilities(row) for row in features(blocks, rule_verdicts)]
+    window = probabilities[:TITLE_WINDOW]
+    best = max(range(len(window)), key=lambda i: (window[i].get(TITLE, 0.0), -i))
+    title = best if window[best].get(TITLE, 0.0) >= TITLE_THRESHOLD else None
+    headings = frozenset(i for i, p in enumerate(probabilities)
+                         if i != title and p.get(HEADING, 0.0) >= HEADING_THRESHOLD)
+    items = frozenset(i for i, p in enumerate(probabilities)
+                      if i != title and i not in headings and p.get(ITEM, 0.0) >= ITEM_THRESHOLD)
+    return rules.Roles(title=title, headings=headings, items=items)
+
+
+def labels(blocks: Sequence[Block], gold: Mapping[str, Any]) -> list[str]:
+    """Each block's role by the gold (``other`` when the gold does not name it)."""
+    title = normalise_text(str(gold.get("title") or ""))
+    headings = {normalise_heading(str(s["heading"])) for s in gold.get("sections") or []
+                if isinstance(s, Mapping) and s.get("heading")}
+    bullets = [str(b["text"] if isinstance(b, Mapping) else b) for b in gold.get("bullets") or []]
+    matched = {j for _, j in match_items(bullets, [b.text for b in blocks])}
+    result = []
+    for index, block in enumerate(blocks):
+        if title and normalise_text(block.text) == title:
+            result.append(TITLE)
+        elif normalise_heading(block.text) in headings - {""}:
+            result.append(HEADING)
+        elif index in matched:
+            result.append(ITEM)
+        else:
+            result.append(OTHER)
+    return result
+
+
+def examples(document: Document, gold: Mapping[str, Any]) -> list[tuple[dict[str, float], str]]:
+    """The blocks of a parsed document with their gold roles (documents whose gold gives no
+    sections, title or bullets teach nothing and are skipped)."""
+    if not any(key in gold for key in ("sections", "title", "bullets")):
+        return []
+    blocks = rules.segment_blocks(document)
+    return list(zip(features(blocks, rules.rule_roles(blocks)), labels(blocks, gold),
+                    strict=True))
