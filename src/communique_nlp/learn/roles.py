@@ -22,9 +22,11 @@ from communique_nlp.text import fold
 
 MODEL = "block_role"
 TITLE, HEADING, ITEM, OTHER = "title", "heading", "item", "other"
-HEADING_THRESHOLD = 0.5
+# classes are weighted 'balanced' in training (few titles and headings among many blocks),
+# so the probabilities run high: thresholds chosen by grouped cross-validation
+HEADING_THRESHOLD = 0.7
 ITEM_THRESHOLD = 0.5
-TITLE_THRESHOLD = 0.1  # the best title candidate below this: no title
+TITLE_THRESHOLD = 0.3  # the best title candidate below this: no title
 TITLE_WINDOW = 60  # the title is looked for among the first blocks only
 SHORT_WORDS = 6  # the words of lines this short are features (chrome is a closed vocabulary)
 _WORD = re.compile(r"[^\W\d_]+")
@@ -116,8 +118,30 @@ def features(blocks: Sequence[Block], rule_verdicts: Sequence[str]) -> list[dict
                 row[f"{prefix}:rule={rule_verdicts[other]}"] = 1.0
             else:
                 row[f"{prefix}:none"] = 1.0
+        row.update(_context(block, blocks[index + 1] if index + 1 < len(blocks) else None))
         rows.append(row)
     return rows
+
+
+def _context(block: Block, nxt: Block | None) -> dict[str, float]:
+    """How a block stands to the next one: a short unpunctuated line or a numbered line
+    over running text is a heading, one over more such lines an item of a list."""
+    text = block.text
+    next_text = nxt is not None and nxt.glyph is None and len(nxt.text) > 80
+    short = len(text.split()) <= 10 and not text.endswith((".", ";", ","))
+    return {
+        "followed_by_text": float(rules._followed_by_text(nxt)),
+        "candidate&next_text": float(rules._heading_candidate(block) and next_text),
+        "short&next_text": float(short and next_text),
+        "glyph&next_text": float(block.glyph is not None and next_text),
+        "short_glyph&next_text": float(block.glyph is not None and short and next_text),
+        "glyph&next_same_glyph": float(
+            block.glyph is not None and nxt is not None and nxt.glyph is not None
+            and rules._glyph_class(block.glyph) == rules._glyph_class(nxt.glyph)),
+        "colon&next_glyph": float(text.endswith(":") and nxt is not None
+                                  and nxt.glyph is not None),
+        "label_heading": float(text.endswith(":") and rules._label_heading(text)),
+    }
 
 
 def decide(model: LinearModel, blocks: list[Block],
@@ -145,7 +169,8 @@ def labels(blocks: Sequence[Block], gold: Mapping[str, Any]) -> list[str]:
     for index, block in enumerate(blocks):
         if title and normalise_text(block.text) == title:
             result.append(TITLE)
-        elif normalise_heading(block.text) in headings - {""}:
+        elif {normalise_heading(block.text),
+              normalise_heading(rules.heading_text(block))} & (headings - {""}):
             result.append(HEADING)
         elif index in matched:
             result.append(ITEM)

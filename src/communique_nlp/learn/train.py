@@ -43,7 +43,7 @@ def _kind_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
 
 
 COMPONENTS: tuple[Component, ...] = (
-    Component("block_role", _role_examples, c=1.0),
+    Component("block_role", _role_examples, c=1.0, class_weight="balanced"),
     Component("kind", _kind_examples, c=0.5),
 )
 

@@ -61,6 +61,7 @@ class _Lexicon:
     chrome_words: tuple[str, ...]
     masthead_starts: frozenset[str]
     function_words: frozenset[str]
+    language_links: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -83,6 +84,7 @@ def _lexicon() -> _Lexicon:
         speech_verbs=tuple(fold(x) for xs in data["speech_verbs"].values() for x in xs),
         role_heads=frozenset(heads),
         role_pattern=words_pattern(heads),
+        language_links=frozenset(fold(x) for x in data["language_links"]),
     )
 
 
@@ -281,7 +283,7 @@ def rule_roles(blocks: list[Block]) -> list[str]:
               for p in s.paragraphs}
     roles = []
     for block in blocks:
-        if title is not None and block.text == title:
+        if title is not None and _without_language_link(block.text) == title:
             roles.append("title")
         elif block.text in items:
             roles.append("item")
@@ -299,6 +301,7 @@ def _segment(blocks: list[Block], roles: Roles | None) -> tuple[str | None, list
         title, start, preamble = _title(blocks)
     else:
         title, start, preamble = _chosen_title(blocks, roles.title)
+    title = _without_language_link(title)
     builder = _Builder()
     if preamble:
         last = preamble[-1]
@@ -314,6 +317,17 @@ def _segment(blocks: list[Block], roles: Roles | None) -> tuple[str | None, list
     _read_body(blocks[start:], builder, roles, start)
     builder.close()
     return title, _with_ids(_mark_lists(builder.sections, implied=roles is None))
+
+
+def _without_language_link(title: str | None) -> str | None:
+    """'New Centre supports local efforts Français': the headline without the link to the
+    other language version that the copy glued to it."""
+    if title is None or " " not in title:
+        return title
+    rest, last = title.rsplit(" ", 1)
+    if fold(last) in _lexicon().language_links and len(rest.split()) >= 2:
+        return rest.rstrip(" |-–")
+    return title
 
 
 def _chosen_title(blocks: list[Block], chosen: int | None) -> tuple[str | None, int, list[Block]]:
@@ -374,7 +388,7 @@ def _read_body(blocks: list[Block], builder: _Builder, roles: Roles | None = Non
         text = block.text
         was_listing, listing = listing, _opens_list(block) or (listing and _open_item(block))
         if roles is not None and offset + index in roles.headings:
-            builder.start(text, _learned_heading_kind(text))
+            builder.start(heading_text(block), _learned_heading_kind(text))
             continue
         kind = heading_kind(text) if not block.glyph and roles is None else None
         if kind == builder.kind and kind in ("links", "contacts") and not text.endswith(":"):
@@ -419,6 +433,13 @@ def _read_body(blocks: list[Block], builder: _Builder, roles: Roles | None = Non
         is_bullet = block.glyph is not None if roles is None else offset + index in roles.items
         _read_paragraph(block, blocks[index + 1:], builder, body_seen, is_bullet)
         body_seen = body_seen or _is_text(text)
+
+
+def heading_text(block: Block) -> str:
+    """A heading as printed: a numbered one keeps its number ('1. Coopération policière')."""
+    if block.glyph and not _glyph_class(block.glyph).startswith("symbol"):
+        return f"{block.glyph} {block.text}"
+    return block.text
 
 
 def _learned_heading_kind(text: str) -> str:
