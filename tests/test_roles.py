@@ -15,7 +15,8 @@ BLOCKS = [
     Block("Déclaration des ministres sur la sécurité"),
     Block("Coopération policière et de renseignement", glyph="1."),
     Block("Les ministres ont convenu de renforcer l'échange d'informations entre leurs "
-          "services de police et de renseignement, dans le respect des droits."),
+          "services de police et de renseignement, dans le respect des droits fondamentaux et "
+          "sous le contrôle des autorités judiciaires de chaque État."),
     Block("l'échange de données sur les passeurs", glyph="•"),
     Block("la lutte contre le financement du terrorisme", glyph="•"),
 ]
@@ -70,3 +71,22 @@ def test_a_language_link_glued_to_the_title_is_dropped() -> None:
 def test_a_numbered_heading_keeps_its_number_and_a_bullet_glyph_is_dropped() -> None:
     assert seg.heading_text(Block("INTRODUCTION", glyph="I.")) == "I. INTRODUCTION"
     assert seg.heading_text(Block("Summary points", glyph="•")) == "Summary points"
+
+
+def test_reference_codes_and_addresses_are_features() -> None:
+    for code in ("SC/12446", "PS-2025-QP-00014", "SG/SM/16876"):
+        assert roles._REFERENCE.match(code), code
+    for text in ("Main results", "G7", "Coopération policière"):
+        assert not roles._REFERENCE.match(text), text
+    rows = roles.features([Block("SC/12446"), Block("Contact: presse@interieur.gouv.fr")],
+                          ["text", "text"])
+    assert rows[0]["reference"] == 1.0 and rows[1]["address"] == 1.0
+
+
+def test_title_examples_are_the_blocks_before_the_text() -> None:
+    document = Document(source=Source(path="x", sha256="", format="txt"), blocks=tuple(BLOCKS))
+    gold = {"title": "Déclaration des ministres sur la sécurité"}
+    found = roles.title_examples(document, gold)
+    # up to the first block of running text, included
+    assert [label for _, label in found] == ["other", "title", "other", "other"]
+    assert roles.title_examples(document, {"sections": []}) == []

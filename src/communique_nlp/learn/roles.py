@@ -15,22 +15,27 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from communique_nlp.apps.evaluate import match_items, normalise_heading, normalise_text
+from communique_nlp.dates import find_dates
 from communique_nlp.learn.linear import LinearModel
 from communique_nlp.model import Block, Document
 from communique_nlp.stages import segment as rules
 from communique_nlp.text import fold
 
 MODEL = "block_role"
+TITLE_MODEL = "block_title"  # ranks the blocks before the text, trained on those blocks only
 TITLE, HEADING, ITEM, OTHER = "title", "heading", "item", "other"
 # classes are weighted 'balanced' in training (few titles and headings among many blocks),
 # so the probabilities run high: thresholds chosen by grouped cross-validation
 HEADING_THRESHOLD = 0.7
 ITEM_THRESHOLD = 0.5
-TITLE_THRESHOLD = 0.3  # the best title candidate below this: no title
+TITLE_THRESHOLD = 0.3  # the best title candidate below this: no title (role model)
+TITLE_MODEL_THRESHOLD = 0.1  # the same for the title model (not class-weighted)
 TITLE_WINDOW = 60  # the title is looked for among the first blocks only
 SHORT_WORDS = 6  # the words of lines this short are features (chrome is a closed vocabulary)
 _WORD = re.compile(r"[^\W\d_]+")
-_REFERENCE = re.compile(r"^[A-Z]{1,5}[-/ ]?\d[\w/-]*$|^\d[\d\w/-]*$")  # 'SC/12446'
+# 'SC/12446', 'SG/SM/16876', 'PS-2025-QP-00014': capitals, digits and separators only
+_REFERENCE = re.compile(r"^(?=[^ ]*\d)[A-Z0-9][A-Z0-9/._-]{3,}$")
+_ADDRESS = re.compile(r"https?://|www\.|@\w|\+\d{2}|\.(?:pdf|jpe?g|png)\b", re.IGNORECASE)
 _TIME = re.compile(r"^\d{1,2}[:h.]\d{2}(?:\s*[ap]\.?m\.?)?$", re.IGNORECASE)
 _NUMBERED = re.compile(r"^(?:\d{1,2}|[IVX]{1,4}|[A-Ha-h])[.)]\s")
 
@@ -87,6 +92,8 @@ def _own(block: Block, index: int, blocks: Sequence[Block], rule_role: str,
         "question": float(text.endswith("?")),
         "breadcrumb": float(rules._is_breadcrumb(label)),
         "lowercase_start": float(text[:1].islower()),
+        "has_date": float(bool(find_dates(text))),
+        "address": float(bool(_ADDRESS.search(text))),
     }
     if block.glyph:
         found[f"glyph_class={rules._glyph_class(block.glyph).split(':')[0]}"] = 1.0
@@ -104,6 +111,9 @@ def features(blocks: Sequence[Block], rule_verdicts: Sequence[str]) -> list[dict
     shapes = [_shape(block) for block in blocks]
     first_text = next((i for i, b in enumerate(blocks)
                        if len(b.text) > 200 and not rules.is_chrome(b.text)), len(blocks))
+    candidates = [i for i in range(min(first_text + 1, len(blocks)))
+                  if rules._is_title_candidate(blocks[i]) and not rules.is_chrome(blocks[i].text)]
+    longest = max(candidates, key=lambda i: (len(blocks[i].text), -i), default=-1)
     seen: dict[str, int] = {}
     for block in blocks:
         seen[fold(block.text)] = seen.get(fold(block.text), 0) + 1
@@ -111,6 +121,10 @@ def features(blocks: Sequence[Block], rule_verdicts: Sequence[str]) -> list[dict
     for index, block in enumerate(blocks):
         row = _own(block, index, blocks, rule_verdicts[index], first_text, seen)
         row.update(shapes[index])
+        row.update({f"{rule_verdicts[index]}&{name}": value
+                    for name, value in shapes[index].items() if value == 1.0})
+        if index == longest:
+            row["longest_candidate"] = 1.0
         for offset, prefix in ((-1, "prev"), (1, "next"), (2, "next2")):
             other = index + offset
             if 0 <= other < len(blocks):
@@ -144,18 +158,35 @@ def _context(block: Block, nxt: Block | None) -> dict[str, float]:
     }
 
 
-def decide(model: LinearModel, blocks: list[Block],
-           rule_verdicts: Sequence[str]) -> rules.Roles:
+def decide(model: LinearModel, blocks: list[Block], rule_verdicts: Sequence[str],
+           title_model: LinearModel | None = None) -> rules.Roles:
     """The title (the likeliest early block), the headings and the list items."""
-    probabilities = [model.probabilities(row) for row in features(blocks, rule_verdicts)]
-    window = probabilities[:TITLE_WINDOW]
-    best = max(range(len(window)), key=lambda i: (window[i].get(TITLE, 0.0), -i))
-    title = best if window[best].get(TITLE, 0.0) >= TITLE_THRESHOLD else None
+    rows = features(blocks, rule_verdicts)
+    probabilities = [model.probabilities(row) for row in rows]
+    if title_model is not None:
+        window = _title_window(rows)
+        chances = {i: title_model.probability(rows[i], TITLE) for i in window}
+        threshold = TITLE_MODEL_THRESHOLD
+    else:
+        window = list(range(min(len(rows), TITLE_WINDOW)))
+        chances = {i: probabilities[i].get(TITLE, 0.0) for i in window}
+        threshold = TITLE_THRESHOLD
+    best = max(window, key=lambda i: (chances[i], -i), default=None)
+    title = best if best is not None and chances[best] >= threshold else None
     headings = frozenset(i for i, p in enumerate(probabilities)
                          if i != title and p.get(HEADING, 0.0) >= HEADING_THRESHOLD)
     items = frozenset(i for i, p in enumerate(probabilities)
                       if i != title and i not in headings and p.get(ITEM, 0.0) >= ITEM_THRESHOLD)
     return rules.Roles(title=title, headings=headings, items=items)
+
+
+def _title_window(rows: Sequence[Mapping[str, float]]) -> list[int]:
+    """The blocks a title may be: the first ones, up to the first block of running text; not
+    a line ending with ':', which introduces what follows (no gold title ends so), nor the
+    last block, which would head nothing."""
+    return [i for i in range(min(len(rows) - 1, TITLE_WINDOW))
+            if (rows[i].get("before_text") or rows[i].get("first_text"))
+            and not rows[i].get("ends_colon")]
 
 
 def labels(blocks: Sequence[Block], gold: Mapping[str, Any]) -> list[str]:
@@ -187,3 +218,14 @@ def examples(document: Document, gold: Mapping[str, Any]) -> list[tuple[dict[str
     blocks = rules.segment_blocks(document)
     return list(zip(features(blocks, rules.rule_roles(blocks)), labels(blocks, gold),
                     strict=True))
+
+
+def title_examples(document: Document,
+                   gold: Mapping[str, Any]) -> list[tuple[dict[str, float], str]]:
+    """The blocks that may be the title, labelled 'title' or 'other' by the gold title."""
+    if not gold.get("title"):
+        return []
+    blocks = rules.segment_blocks(document)
+    rows = features(blocks, rules.rule_roles(blocks))
+    gold_labels = labels(blocks, gold)
+    return [(rows[i], TITLE if gold_labels[i] == TITLE else OTHER) for i in _title_window(rows)]

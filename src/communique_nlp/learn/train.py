@@ -35,6 +35,12 @@ def _role_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
     return roles.examples(document, gold)
 
 
+def _title_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
+    from communique_nlp.learn import roles
+
+    return roles.title_examples(document, gold)
+
+
 def _kind_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
     from communique_nlp.learn import kind
     from communique_nlp.stages.entities import rule_kind
@@ -44,6 +50,7 @@ def _kind_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
 
 COMPONENTS: tuple[Component, ...] = (
     Component("block_role", _role_examples, c=1.0, class_weight="balanced"),
+    Component("block_title", _title_examples, c=1.0),
     Component("kind", _kind_examples, c=0.5),
 )
 

@@ -263,7 +263,8 @@ def segment(document: Document, model_dir: Path | None = None) -> Document:
 
     model = load_model(learned_roles.MODEL, model_dir)
     if model is not None and blocks:
-        roles = learned_roles.decide(model, blocks, rule_roles(blocks))
+        roles = learned_roles.decide(model, blocks, rule_roles(blocks),
+                                     load_model(learned_roles.TITLE_MODEL, model_dir))
     title, sections = _segment(blocks, roles)
     return replace(document, title=title, sections=tuple(sections))
 
@@ -308,8 +309,9 @@ def _segment(blocks: list[Block], roles: Roles | None) -> tuple[str | None, list
         single = len(preamble) == 1 and _heading_candidate(last)
         category = last.text.isupper() and len(last.text.split()) <= 3  # 'STATEMENTS'
         label = last.text if (single or category) and not is_chrome(last.text) else None
-        if roles is not None:
-            label = last.text if any(blocks[i] is last for i in roles.headings) else None
+        if roles is not None:  # the model decides, but for a category label ('STATEMENTS')
+            learned = any(blocks[i] is last for i in roles.headings)
+            label = last.text if learned or (category and not is_chrome(last.text)) else None
         builder.start(label, "boilerplate")
         for block in preamble[:-1] if label else preamble:
             builder.add(block, Paragraph(block.text))
@@ -406,7 +408,9 @@ def _read_body(blocks: list[Block], builder: _Builder, roles: Roles | None = Non
                 and not block.glyph and not is_chrome(text):
             builder.start(None, "body" if body_seen else "lead")
         if is_chrome(text):
-            label = text.rstrip(" :") if roles is None and _chrome_label(block, nxt) else None
+            # the rules keep naming a known chrome heading ('Page details') over its chrome
+            ruled = roles is None or heading_kind(text) == "boilerplate"
+            label = text.rstrip(" :") if ruled and _chrome_label(block, nxt) else None
             if builder.kind != "boilerplate" or label:
                 builder.start(label, "boilerplate")
                 if label:
