@@ -14,7 +14,6 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from communique_nlp.apps.evaluate import match_items, normalise_heading, normalise_text
 from communique_nlp.dates import find_dates
 from communique_nlp.learn.linear import LinearModel
 from communique_nlp.model import Block, Document
@@ -191,6 +190,8 @@ def _title_window(rows: Sequence[Mapping[str, float]]) -> list[int]:
 
 def labels(blocks: Sequence[Block], gold: Mapping[str, Any]) -> list[str]:
     """Each block's role by the gold (``other`` when the gold does not name it)."""
+    from communique_nlp.apps.evaluate import match_items, normalise_heading, normalise_text
+
     title = normalise_text(str(gold.get("title") or ""))
     headings = {normalise_heading(str(s["heading"])) for s in gold.get("sections") or []
                 if isinstance(s, Mapping) and s.get("heading")}
