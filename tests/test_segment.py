@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from communique_nlp import parse
+from communique_nlp.pipeline import Options
 
 
 def sections(text: str) -> list[dict[str, Any]]:
@@ -87,14 +89,19 @@ def test_implied_list_after_a_colon_ends_with_the_full_stop() -> None:
     assert "In addition to these discussions" in lead["text"]
 
 
-def test_list_of_full_stop_items_stops_at_a_new_turn_of_the_argument() -> None:
+def test_list_of_full_stop_items_stops_at_a_new_turn_of_the_argument(tmp_path: Path) -> None:
+    """The rules' implied list (sentences after a lead-in ending with ':'). The learned block
+    roles overrule it: on the real training documents such sentences are list items in 5
+    cases out of 22, and keeping the rule on top of the model costs 0.05 of bullet F1 in
+    grouped cross-validation. So this pins the rule fallback, used when no model file is
+    present (here an empty model folder)."""
     text = (
         "Les résultats de la réunion des ministres comprennent :\n\n"
         "La publication d'un communiqué de la réunion des ministres.\n\n"
         "L'élaboration d'un cadre d'intervention pour contrer la répression transnationale.\n\n"
         "En plus de ces discussions, le ministre a rencontré ses homologues.\n"
     )
-    lead = sections(text)[0]
+    lead = parse(text, Options(model_dir=tmp_path)).as_dict()["sections"][0]
     assert len(lead["bullets"]) == 2
 
 

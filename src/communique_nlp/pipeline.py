@@ -73,7 +73,7 @@ def run(document: Document, options: Options) -> Document:
     taxonomy = load_taxonomy(options.themes, only=options.themes_only)
     document = normalise(document)
     document = detect_language(document)
-    document = segment(document)
+    document = segment(document, options.model_dir)
     document = find_commitments(document, options.model_dir)
     document = tag_themes(document, taxonomy, options.model_dir)
     document = find_entities(document, options.model_dir)

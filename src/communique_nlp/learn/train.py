@@ -29,6 +29,18 @@ class Component:
     class_weight: str | None = None
 
 
+def _role_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
+    from communique_nlp.learn import roles
+
+    return roles.examples(document, gold)
+
+
+def _title_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
+    from communique_nlp.learn import roles
+
+    return roles.title_examples(document, gold)
+
+
 def _kind_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
     from communique_nlp.learn import kind
     from communique_nlp.stages.entities import rule_kind
@@ -56,6 +68,8 @@ def _date_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
 
 
 COMPONENTS: tuple[Component, ...] = (
+    Component("block_role", _role_examples, c=1.0, class_weight="balanced"),
+    Component("block_title", _title_examples, c=1.0),
     Component("commitment", _commitment_examples, c=0.3),
     Component("themes", _theme_examples, c=3.0),
     Component("date", _date_examples, c=1.0),

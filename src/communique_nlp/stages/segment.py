@@ -7,6 +7,11 @@ final punctuation that is followed by text, or a line the layout marks as a head
 headings ('Quick facts', 'Citation', ...) give their section its kind. List items are glyph,
 number and letter items, and 'implied' lists: one paragraph per item after a lead-in that ends
 with ':'.
+
+When a learned block-role model is present (``models/learned/block_role.json``, see
+``learn/roles.py``), these rules run once to give their verdicts as features, and the model
+then decides which block is the title, which are headings and which are list items; the
+state machine still builds the sections around those decisions.
 """
 
 from __future__ import annotations
@@ -14,9 +19,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
 
 from communique_nlp.assets import load_yaml
 from communique_nlp.dates import find_dates
+from communique_nlp.learn.store import load_model
 from communique_nlp.model import Block, Bullet, Document, Paragraph, Section
 from communique_nlp.stages.language import detect
 from communique_nlp.text import UsedIds, fold, stable_id, words_pattern
@@ -54,6 +61,7 @@ class _Lexicon:
     chrome_words: tuple[str, ...]
     masthead_starts: frozenset[str]
     function_words: frozenset[str]
+    language_links: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -76,6 +84,7 @@ def _lexicon() -> _Lexicon:
         speech_verbs=tuple(fold(x) for xs in data["speech_verbs"].values() for x in xs),
         role_heads=frozenset(heads),
         role_pattern=words_pattern(heads),
+        language_links=frozenset(fold(x) for x in data["language_links"]),
     )
 
 
@@ -237,23 +246,103 @@ def _section_language(heading: str | None, blocks: list[Block]) -> str:
     return detect(" ".join([heading or "", *(b.text for b in blocks)]))[0]
 
 
-def segment(document: Document) -> Document:
-    blocks = [b for b in document.blocks if b.text.strip(" .") or b.glyph]
-    title, start, preamble = _title(blocks)
+@dataclass(frozen=True)
+class Roles:
+    """The learned decisions the state machine follows: block indices (into the blocks that
+    ``segment`` reads) of the title, the headings and the list items."""
+
+    title: int | None
+    headings: frozenset[int]
+    items: frozenset[int]
+
+
+def segment(document: Document, model_dir: Path | None = None) -> Document:
+    blocks = segment_blocks(document)
+    roles = None
+    from communique_nlp.learn import roles as learned_roles
+
+    model = load_model(learned_roles.MODEL, model_dir)
+    if model is not None and blocks:
+        roles = learned_roles.decide(model, blocks, rule_roles(blocks),
+                                     load_model(learned_roles.TITLE_MODEL, model_dir))
+    title, sections = _segment(blocks, roles)
+    return replace(document, title=title, sections=tuple(sections))
+
+
+def segment_blocks(document: Document) -> list[Block]:
+    """The blocks the segmenter reads (empty lines and lone dots dropped)."""
+    return [b for b in document.blocks if b.text.strip(" .") or b.glyph]
+
+
+def rule_roles(blocks: list[Block]) -> list[str]:
+    """What the rules alone make of each block: 'title', 'heading', 'item', 'chrome' (in a
+    boilerplate, links or contacts section) or 'text'."""
+    title, sections = _segment(blocks, None)
+    headings = {_label(s.heading) for s in sections if s.heading}
+    items = {p.text for s in sections for p in s.paragraphs if p.is_bullet}
+    chrome = {p.text for s in sections if s.kind in ("boilerplate", "links", "contacts")
+              for p in s.paragraphs}
+    roles = []
+    for block in blocks:
+        if title is not None and _without_language_link(block.text) == title:
+            roles.append("title")
+        elif block.text in items:
+            roles.append("item")
+        elif _label(block.text) in headings and not block.glyph:
+            roles.append("heading")
+        elif block.text in chrome:
+            roles.append("chrome")
+        else:
+            roles.append("text")
+    return roles
+
+
+def _segment(blocks: list[Block], roles: Roles | None) -> tuple[str | None, list[Section]]:
+    if roles is None:
+        title, start, preamble = _title(blocks)
+    else:
+        title, start, preamble = _chosen_title(blocks, roles.title)
+    title = _without_language_link(title)
     builder = _Builder()
     if preamble:
         last = preamble[-1]
         single = len(preamble) == 1 and _heading_candidate(last)
         category = last.text.isupper() and len(last.text.split()) <= 3  # 'STATEMENTS'
         label = last.text if (single or category) and not is_chrome(last.text) else None
+        if roles is not None:  # the model decides, but for a category label ('STATEMENTS')
+            learned = any(blocks[i] is last for i in roles.headings)
+            label = last.text if learned or (category and not is_chrome(last.text)) else None
         builder.start(label, "boilerplate")
         for block in preamble[:-1] if label else preamble:
             builder.add(block, Paragraph(block.text))
         builder.start(None, "lead")
-    _read_body(blocks[start:], builder)
+    _read_body(blocks[start:], builder, roles, start)
     builder.close()
-    sections = _with_ids(_mark_lists(builder.sections))
-    return replace(document, title=title, sections=tuple(sections))
+    return title, _with_ids(_mark_lists(builder.sections, implied=roles is None))
+
+
+def _without_language_link(title: str | None) -> str | None:
+    """'New Centre supports local efforts Français': the headline without the link to the
+    other language version that the copy glued to it."""
+    if title is None or " " not in title:
+        return title
+    rest, last = title.rsplit(" ", 1)
+    if fold(last) in _lexicon().language_links and len(rest.split()) >= 2:
+        return rest.rstrip(" |-–")
+    return title
+
+
+def _chosen_title(blocks: list[Block], chosen: int | None) -> tuple[str | None, int, list[Block]]:
+    """:func:`_title`'s result for the block the model chose as the title."""
+    if chosen is None:
+        first = next((i for i, b in enumerate(blocks) if not is_chrome(b.text)), 0)
+        return None, first, blocks[:first]
+    text = fold(blocks[chosen].text)
+    preamble = [b for b in blocks[:chosen] if fold(b.text) != text]
+    start = chosen + 1
+    while start < len(blocks) and fold(blocks[start].text) == text:
+        start += 1
+    return blocks[chosen].text, start, preamble
 
 
 def _title(blocks: list[Block]) -> tuple[str | None, int, list[Block]]:
@@ -291,14 +380,19 @@ def _title(blocks: list[Block]) -> tuple[str | None, int, list[Block]]:
     return blocks[last].text, start, preamble
 
 
-def _read_body(blocks: list[Block], builder: _Builder) -> None:
+def _read_body(blocks: list[Block], builder: _Builder, roles: Roles | None = None,
+               offset: int = 0) -> None:
+    """Read the blocks after the title (``offset``: the index of the first in ``roles``)."""
     body_seen = False
     listing = False  # after a lead-in ending with ':', short lines are items, not headings
     for index, block in enumerate(blocks):
         nxt = blocks[index + 1] if index + 1 < len(blocks) else None
         text = block.text
         was_listing, listing = listing, _opens_list(block) or (listing and _open_item(block))
-        kind = heading_kind(text) if not block.glyph else None
+        if roles is not None and offset + index in roles.headings:
+            builder.start(heading_text(block), _learned_heading_kind(text))
+            continue
+        kind = heading_kind(text) if not block.glyph and roles is None else None
         if kind == builder.kind and kind in ("links", "contacts") and not text.endswith(":"):
             kind = None  # 'Media Relations' under 'Contacts' is an entry of that section
         if kind == "boilerplate" and is_chrome(text):
@@ -314,7 +408,9 @@ def _read_body(blocks: list[Block], builder: _Builder) -> None:
                 and not block.glyph and not is_chrome(text):
             builder.start(None, "body" if body_seen else "lead")
         if is_chrome(text):
-            label = text.rstrip(" :") if _chrome_label(block, nxt) else None
+            # the rules keep naming a known chrome heading ('Page details') over its chrome
+            ruled = roles is None or heading_kind(text) == "boilerplate"
+            label = text.rstrip(" :") if ruled and _chrome_label(block, nxt) else None
             if builder.kind != "boilerplate" or label:
                 builder.start(label, "boilerplate")
                 if label:
@@ -327,7 +423,8 @@ def _read_body(blocks: list[Block], builder: _Builder) -> None:
         standfirst = standfirst or (builder.kind == "lead" and not body_seen
                                     and bool(builder.paragraphs))
         second_version = _second_version_title(block, blocks[index + 1:index + 4], builder)
-        if (builder.kind not in ("boilerplate", "links", "contacts") and not was_listing
+        if (roles is None and builder.kind not in ("boilerplate", "links", "contacts")
+                and not was_listing
                 and (not standfirst or second_version)
                 and (_heading_candidate(block) or second_version)
                 and (_followed_by_text(nxt, cut=index + 2 == len(blocks)) or second_version
@@ -337,22 +434,42 @@ def _read_body(blocks: list[Block], builder: _Builder) -> None:
                          and heading_kind(text) is None and not block.heading)):
             builder.start(text, "body")
             continue
-        if body_seen and _is_signature(block, blocks[index + 1:index + 1 + SIGNATURE_TAIL]):
-            builder.start(None, "signature")
-            builder.add(block, Paragraph(text))
-            continue
-        if body_seen and builder.kind not in ("attendees", "quote") and _is_attendees(text):
-            builder.start(None, "attendees")
-        elif body_seen and _opens_quote(text):
-            builder.start(None, "quote")
-        elif builder.kind == "signature":
-            builder.start(None, "boilerplate")
-        elif (builder.kind == "quote" and builder.heading is None and not block.glyph
-              and not text.startswith(tuple(_QUOTE_OPENERS))):
-            builder.start(None, "body")
-        builder.add(block, Paragraph(text, is_bullet=block.glyph is not None, glyph=block.glyph,
-                                     language=block.language))
+        is_bullet = block.glyph is not None if roles is None else offset + index in roles.items
+        _read_paragraph(block, blocks[index + 1:], builder, body_seen, is_bullet)
         body_seen = body_seen or _is_text(text)
+
+
+def heading_text(block: Block) -> str:
+    """A heading as printed: a numbered one keeps its number ('1. Coopération policière')."""
+    if block.glyph and not _glyph_class(block.glyph).startswith("symbol"):
+        return f"{block.glyph} {block.text}"
+    return block.text
+
+
+def _learned_heading_kind(text: str) -> str:
+    """The kind of the section a learned heading opens: a known heading's, else chrome or body."""
+    return heading_kind(text) or ("boilerplate" if is_chrome(text) else "body")
+
+
+def _read_paragraph(block: Block, after: list[Block], builder: _Builder, body_seen: bool,
+                    is_bullet: bool) -> None:
+    """Add a block that opens no heading: a signature, attendees, a quotation or text."""
+    text = block.text
+    if body_seen and _is_signature(block, after[:SIGNATURE_TAIL]):
+        builder.start(None, "signature")
+        builder.add(block, Paragraph(text))
+        return
+    if body_seen and builder.kind not in ("attendees", "quote") and _is_attendees(text):
+        builder.start(None, "attendees")
+    elif body_seen and _opens_quote(text):
+        builder.start(None, "quote")
+    elif builder.kind == "signature":
+        builder.start(None, "boilerplate")
+    elif (builder.kind == "quote" and builder.heading is None and not block.glyph
+          and not text.startswith(tuple(_QUOTE_OPENERS))):
+        builder.start(None, "body")
+    builder.add(block, Paragraph(text, is_bullet=is_bullet, glyph=block.glyph,
+                                 language=block.language))
 
 
 def _opens_list(block: Block) -> bool:
@@ -429,17 +546,19 @@ def _opens_quote(text: str) -> bool:
     return any(verb in before for verb in _lexicon().speech_verbs)
 
 
-def _mark_lists(sections: list[Section]) -> list[Section]:
+def _mark_lists(sections: list[Section], implied: bool = True) -> list[Section]:
     tail = sections[-1].paragraphs[-1].text if sections and sections[-1].paragraphs else ""
     return [replace(s, paragraphs=tuple(_list_items(
-        list(s.paragraphs), f"{s.heading}:" if s.opens_list else None, tail))) for s in sections]
+        list(s.paragraphs), f"{s.heading}:" if s.opens_list else None, tail, implied)))
+        for s in sections]
 
 
 def _list_items(paragraphs: list[Paragraph], lead_in: str | None,
-                tail: str) -> list[Paragraph]:
+                tail: str, find_implied: bool = True) -> list[Paragraph]:
     """Attach each list item to its lead-in, and find the items of implied lists.
 
     ``lead_in`` is the section's heading when it ended with ':' (it opens a list).
+    ``find_implied`` is off when a learned model has already said which blocks are items.
     """
     result: list[Paragraph] = []
     items: list[Paragraph] = []
@@ -458,7 +577,8 @@ def _list_items(paragraphs: list[Paragraph], lead_in: str | None,
                 parent, lead_in, items = (glyph_class, lead_in), text, []
             continue
         parent = None
-        if implied and lead_in and _item_like(text, tail) and _continues_list(items, text):
+        if (find_implied and implied and lead_in and _item_like(text, tail)
+                and _continues_list(items, text)):
             items.append(Paragraph(text, is_bullet=True, lead_in=lead_in))
             result.append(items[-1])
             continue

@@ -1,0 +1,232 @@
+"""Block roles (title, heading, list item, other) as a learned decision.
+
+Each block the segmenter reads is described by its own shape, the verdicts of the segment
+rules about it (``rule_roles``: what the rule state machine made of it, and the single tests
+such as ``_heading_candidate``, ``is_chrome``, ``heading_kind``, ``is_date_line``), a few
+words of short lines (chrome such as 'Share' or 'Partager' is a closed vocabulary) and the
+same shape features of its neighbours. Labels come from the gold: the block equal to the gold
+title, blocks equal to a gold heading, blocks matched one-to-one to a gold bullet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from communique_nlp.dates import find_dates
+from communique_nlp.learn.linear import LinearModel
+from communique_nlp.model import Block, Document
+from communique_nlp.stages import segment as rules
+from communique_nlp.text import fold
+
+MODEL = "block_role"
+TITLE_MODEL = "block_title"  # ranks the blocks before the text, trained on those blocks only
+TITLE, HEADING, ITEM, OTHER = "title", "heading", "item", "other"
+# classes are weighted 'balanced' in training (few titles and headings among many blocks),
+# so the probabilities run high: thresholds chosen by grouped cross-validation
+HEADING_THRESHOLD = 0.7
+ITEM_THRESHOLD = 0.5
+TITLE_THRESHOLD = 0.3  # the best title candidate below this: no title (role model)
+TITLE_MODEL_THRESHOLD = 0.1  # the same for the title model (not class-weighted)
+TITLE_WINDOW = 60  # the title is looked for among the first blocks only
+SHORT_WORDS = 6  # the words of lines this short are features (chrome is a closed vocabulary)
+_WORD = re.compile(r"[^\W\d_]+")
+# 'SC/12446', 'SG/SM/16876', 'PS-2025-QP-00014': capitals, digits and separators only
+_REFERENCE = re.compile(r"^(?=[^ ]*\d)[A-Z0-9][A-Z0-9/._-]{3,}$")
+_ADDRESS = re.compile(r"https?://|www\.|@\w|\+\d{2}|\.(?:pdf|jpe?g|png)\b", re.IGNORECASE)
+_TIME = re.compile(r"^\d{1,2}[:h.]\d{2}(?:\s*[ap]\.?m\.?)?$", re.IGNORECASE)
+_NUMBERED = re.compile(r"^(?:\d{1,2}|[IVX]{1,4}|[A-Ha-h])[.)]\s")
+
+
+def _bucket(value: int, edges: Sequence[int]) -> int:
+    return next((i for i, edge in enumerate(edges) if value <= edge), len(edges))
+
+
+def _shape(block: Block) -> dict[str, float]:
+    """Features of a block's own form, shared with its neighbours' (under a prefix)."""
+    text = block.text
+    words = text.split()
+    letters = [c for c in text if c.isalpha()]
+    found = {
+        f"chars={_bucket(len(text), (15, 40, 80, 140, 260, 500))}": 1.0,
+        f"words={_bucket(len(words), (1, 2, 4, 8, 14, 20))}": 1.0,
+        "glyph": float(block.glyph is not None),
+        "layout_heading": float(block.heading),
+        "ends_stop": float(text.endswith((".", "!", "?", "…"))),
+        "ends_colon": float(text.endswith(":")),
+        "ends_comma": float(text.endswith((",", ";"))),
+        "upper": float(bool(letters) and all(c.isupper() for c in letters)),
+        "chrome": float(rules.is_chrome(text)),
+        "date_line": float(rules.is_date_line(text)),
+        "heading_candidate": float(rules._heading_candidate(block)),
+        "title_candidate": float(rules._is_title_candidate(block)),
+    }
+    if letters:
+        capitals = sum(1 for w in words if w[:1].isupper())
+        found["capitalised_share"] = capitals / len(words)
+    return found
+
+
+def _own(block: Block, index: int, blocks: Sequence[Block], rule_role: str,
+         first_text: int, seen: Mapping[str, int]) -> dict[str, float]:
+    """Features of the block itself beyond its shape."""
+    text = block.text
+    label = fold(text)
+    kind = rules.heading_kind(text)
+    found: dict[str, float] = {
+        "bias_block": 1.0,
+        f"rule={rule_role}": 1.0,
+        f"kind={kind}" if kind else "no_kind": 1.0,
+        f"position={_bucket(index, (0, 1, 2, 4, 8, 16, 32))}": 1.0,
+        "before_text": float(index < first_text),
+        "first_text": float(index == first_text),
+        "repeated": float(seen.get(label, 0) > 1),
+        "place_line": float(bool(rules._PLACE_LINE.match(text))),
+        "byline": float(rules._is_byline(text)),
+        "masthead": float(rules._is_masthead(text)),
+        "reference": float(rules._is_reference(text) or bool(_REFERENCE.match(text))),
+        "time": float(bool(_TIME.match(text))),
+        "numbered_text": float(bool(_NUMBERED.match(text))),
+        "question": float(text.endswith("?")),
+        "breadcrumb": float(rules._is_breadcrumb(label)),
+        "lowercase_start": float(text[:1].islower()),
+        "has_date": float(bool(find_dates(text))),
+        "address": float(bool(_ADDRESS.search(text))),
+    }
+    if block.glyph:
+        found[f"glyph_class={rules._glyph_class(block.glyph).split(':')[0]}"] = 1.0
+    words = _WORD.findall(label)
+    if words:
+        found[f"first:{words[0]}"] = 1.0
+    if len(words) <= SHORT_WORDS:
+        for word in set(words):
+            found[f"w:{word}"] = 1.0
+    return found
+
+
+def features(blocks: Sequence[Block], rule_verdicts: Sequence[str]) -> list[dict[str, float]]:
+    """One feature dict per block: its own, its shape, its neighbours' shape."""
+    shapes = [_shape(block) for block in blocks]
+    first_text = next((i for i, b in enumerate(blocks)
+                       if len(b.text) > 200 and not rules.is_chrome(b.text)), len(blocks))
+    candidates = [i for i in range(min(first_text + 1, len(blocks)))
+                  if rules._is_title_candidate(blocks[i]) and not rules.is_chrome(blocks[i].text)]
+    longest = max(candidates, key=lambda i: (len(blocks[i].text), -i), default=-1)
+    seen: dict[str, int] = {}
+    for block in blocks:
+        seen[fold(block.text)] = seen.get(fold(block.text), 0) + 1
+    rows = []
+    for index, block in enumerate(blocks):
+        row = _own(block, index, blocks, rule_verdicts[index], first_text, seen)
+        row.update(shapes[index])
+        row.update({f"{rule_verdicts[index]}&{name}": value
+                    for name, value in shapes[index].items() if value == 1.0})
+        if index == longest:
+            row["longest_candidate"] = 1.0
+        for offset, prefix in ((-1, "prev"), (1, "next"), (2, "next2")):
+            other = index + offset
+            if 0 <= other < len(blocks):
+                row.update({f"{prefix}:{name}": value for name, value in shapes[other].items()})
+                row[f"{prefix}:rule={rule_verdicts[other]}"] = 1.0
+            else:
+                row[f"{prefix}:none"] = 1.0
+        row.update(_context(block, blocks[index + 1] if index + 1 < len(blocks) else None))
+        rows.append(row)
+    return rows
+
+
+def _context(block: Block, nxt: Block | None) -> dict[str, float]:
+    """How a block stands to the next one: a short unpunctuated line or a numbered line
+    over running text is a heading, one over more such lines an item of a list."""
+    text = block.text
+    next_text = nxt is not None and nxt.glyph is None and len(nxt.text) > 80
+    short = len(text.split()) <= 10 and not text.endswith((".", ";", ","))
+    return {
+        "followed_by_text": float(rules._followed_by_text(nxt)),
+        "candidate&next_text": float(rules._heading_candidate(block) and next_text),
+        "short&next_text": float(short and next_text),
+        "glyph&next_text": float(block.glyph is not None and next_text),
+        "short_glyph&next_text": float(block.glyph is not None and short and next_text),
+        "glyph&next_same_glyph": float(
+            block.glyph is not None and nxt is not None and nxt.glyph is not None
+            and rules._glyph_class(block.glyph) == rules._glyph_class(nxt.glyph)),
+        "colon&next_glyph": float(text.endswith(":") and nxt is not None
+                                  and nxt.glyph is not None),
+        "label_heading": float(text.endswith(":") and rules._label_heading(text)),
+    }
+
+
+def decide(model: LinearModel, blocks: list[Block], rule_verdicts: Sequence[str],
+           title_model: LinearModel | None = None) -> rules.Roles:
+    """The title (the likeliest early block), the headings and the list items."""
+    rows = features(blocks, rule_verdicts)
+    probabilities = [model.probabilities(row) for row in rows]
+    if title_model is not None:
+        window = _title_window(rows)
+        chances = {i: title_model.probability(rows[i], TITLE) for i in window}
+        threshold = TITLE_MODEL_THRESHOLD
+    else:
+        window = list(range(min(len(rows), TITLE_WINDOW)))
+        chances = {i: probabilities[i].get(TITLE, 0.0) for i in window}
+        threshold = TITLE_THRESHOLD
+    best = max(window, key=lambda i: (chances[i], -i), default=None)
+    title = best if best is not None and chances[best] >= threshold else None
+    headings = frozenset(i for i, p in enumerate(probabilities)
+                         if i != title and p.get(HEADING, 0.0) >= HEADING_THRESHOLD)
+    items = frozenset(i for i, p in enumerate(probabilities)
+                      if i != title and i not in headings and p.get(ITEM, 0.0) >= ITEM_THRESHOLD)
+    return rules.Roles(title=title, headings=headings, items=items)
+
+
+def _title_window(rows: Sequence[Mapping[str, float]]) -> list[int]:
+    """The blocks a title may be: the first ones, up to the first block of running text; not
+    a line ending with ':', which introduces what follows (no gold title ends so), nor the
+    last block, which would head nothing."""
+    return [i for i in range(min(len(rows) - 1, TITLE_WINDOW))
+            if (rows[i].get("before_text") or rows[i].get("first_text"))
+            and not rows[i].get("ends_colon")]
+
+
+def labels(blocks: Sequence[Block], gold: Mapping[str, Any]) -> list[str]:
+    """Each block's role by the gold (``other`` when the gold does not name it)."""
+    from communique_nlp.apps.evaluate import match_items, normalise_heading, normalise_text
+
+    title = normalise_text(str(gold.get("title") or ""))
+    headings = {normalise_heading(str(s["heading"])) for s in gold.get("sections") or []
+                if isinstance(s, Mapping) and s.get("heading")}
+    bullets = [str(b["text"] if isinstance(b, Mapping) else b) for b in gold.get("bullets") or []]
+    matched = {j for _, j in match_items(bullets, [b.text for b in blocks])}
+    result = []
+    for index, block in enumerate(blocks):
+        if title and normalise_text(block.text) == title:
+            result.append(TITLE)
+        elif {normalise_heading(block.text),
+              normalise_heading(rules.heading_text(block))} & (headings - {""}):
+            result.append(HEADING)
+        elif index in matched:
+            result.append(ITEM)
+        else:
+            result.append(OTHER)
+    return result
+
+
+def examples(document: Document, gold: Mapping[str, Any]) -> list[tuple[dict[str, float], str]]:
+    """The blocks of a parsed document with their gold roles (documents whose gold gives no
+    sections, title or bullets teach nothing and are skipped)."""
+    if not any(key in gold for key in ("sections", "title", "bullets")):
+        return []
+    blocks = rules.segment_blocks(document)
+    return list(zip(features(blocks, rules.rule_roles(blocks)), labels(blocks, gold),
+                    strict=True))
+
+
+def title_examples(document: Document,
+                   gold: Mapping[str, Any]) -> list[tuple[dict[str, float], str]]:
+    """The blocks that may be the title, labelled 'title' or 'other' by the gold title."""
+    if not gold.get("title"):
+        return []
+    blocks = rules.segment_blocks(document)
+    rows = features(blocks, rules.rule_roles(blocks))
+    gold_labels = labels(blocks, gold)
+    return [(rows[i], TITLE if gold_labels[i] == TITLE else OTHER) for i in _title_window(rows)]

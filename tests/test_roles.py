@@ -1,0 +1,92 @@
+"""Learned block roles: gold labels, the segmenter following the model's decisions, the rules
+as fallback, and the title cleaned of a glued language link."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from communique_nlp.learn import roles
+from communique_nlp.learn.linear import LinearModel
+from communique_nlp.model import Block, Document, Source
+from communique_nlp.stages import segment as seg
+
+BLOCKS = [
+    Block("Accueil"),
+    Block("Déclaration des ministres sur la sécurité"),
+    Block("Coopération policière et de renseignement", glyph="1."),
+    Block("Les ministres ont convenu de renforcer l'échange d'informations entre leurs "
+          "services de police et de renseignement, dans le respect des droits fondamentaux et "
+          "sous le contrôle des autorités judiciaires de chaque État."),
+    Block("l'échange de données sur les passeurs", glyph="•"),
+    Block("la lutte contre le financement du terrorisme", glyph="•"),
+]
+
+
+def test_labels_come_from_the_gold_with_numbered_headings_and_items() -> None:
+    gold = {"title": "Déclaration des ministres sur la sécurité",
+            "sections": [{"heading": None, "kind": "boilerplate"},
+                         {"heading": "1. Coopération policière et de renseignement",
+                          "kind": "body"}],
+            "bullets": ["l'échange de données sur les passeurs"]}
+    assert roles.labels(BLOCKS, gold) == ["other", "title", "heading", "other", "item", "other"]
+
+
+def test_the_segmenter_follows_the_learned_decisions() -> None:
+    decided = seg.Roles(title=1, headings=frozenset({2}), items=frozenset({5}))
+    title, sections = seg._segment(BLOCKS, decided)
+    assert title == "Déclaration des ministres sur la sécurité"
+    assert [s.heading for s in sections] == [None, "1. Coopération policière et de renseignement"]
+    assert sections[0].kind == "boilerplate"  # 'Accueil' before the headline
+    assert [b.text for b in sections[1].bullets] == [
+        "la lutte contre le financement du terrorisme"]  # block 4 was not called an item
+
+
+def test_without_a_model_file_the_rules_decide(tmp_path: Path) -> None:
+    document = Document(source=Source(path="x", sha256="", format="txt"), blocks=tuple(BLOCKS))
+    ruled = seg.segment(document, model_dir=tmp_path)
+    title, sections = seg._segment(BLOCKS, None)
+    assert ruled.title == title
+    assert [s.heading for s in ruled.sections] == [s.heading for s in sections]
+
+
+def test_decide_takes_the_likeliest_early_block_as_title() -> None:
+    model = LinearModel(labels=("heading", "item", "other", "title"), bias=(0.0, 0.0, 1.0, 0.0),
+                        weights={"w:déclaration": (0.0, 0.0, 0.0, 5.0)})
+    decided = roles.decide(model, BLOCKS, seg.rule_roles(BLOCKS))
+    assert decided.title == 1
+    assert not decided.headings and not decided.items
+
+
+def test_a_language_link_glued_to_the_title_is_dropped() -> None:
+    assert seg._without_language_link(
+        "New Centre for Community Engagement supports local efforts Français") == (
+        "New Centre for Community Engagement supports local efforts")
+    assert seg._without_language_link("Le Conseil proroge le régime [中文]") == (
+        "Le Conseil proroge le régime")
+    assert seg._without_language_link("Parlons Français") == "Parlons Français"  # too short
+    assert seg._without_language_link("Speaking plain English today") == (
+        "Speaking plain English today")
+
+
+def test_a_numbered_heading_keeps_its_number_and_a_bullet_glyph_is_dropped() -> None:
+    assert seg.heading_text(Block("INTRODUCTION", glyph="I.")) == "I. INTRODUCTION"
+    assert seg.heading_text(Block("Summary points", glyph="•")) == "Summary points"
+
+
+def test_reference_codes_and_addresses_are_features() -> None:
+    for code in ("SC/12446", "PS-2025-QP-00014", "SG/SM/16876"):
+        assert roles._REFERENCE.match(code), code
+    for text in ("Main results", "G7", "Coopération policière"):
+        assert not roles._REFERENCE.match(text), text
+    rows = roles.features([Block("SC/12446"), Block("Contact: presse@interieur.gouv.fr")],
+                          ["text", "text"])
+    assert rows[0]["reference"] == 1.0 and rows[1]["address"] == 1.0
+
+
+def test_title_examples_are_the_blocks_before_the_text() -> None:
+    document = Document(source=Source(path="x", sha256="", format="txt"), blocks=tuple(BLOCKS))
+    gold = {"title": "Déclaration des ministres sur la sécurité"}
+    found = roles.title_examples(document, gold)
+    # up to the first block of running text, included
+    assert [label for _, label in found] == ["other", "title", "other", "other"]
+    assert roles.title_examples(document, {"sections": []}) == []
