@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING
 
 from communique_nlp.assets import load_yaml
 from communique_nlp.dates import find_dates
-from communique_nlp.learn import kind
+from communique_nlp.learn import kind, parties
 from communique_nlp.learn.store import load_model
 from communique_nlp.model import Document, Entities, Person, Section
 from communique_nlp.nlp import WORD, Gazetteer, word_spans
+from communique_nlp.stages.place import find_place
 from communique_nlp.stages.segment import is_date_line
 from communique_nlp.text import fold, words_pattern
 
@@ -107,7 +108,8 @@ def find_entities(document: Document, model_dir: Path | None = None) -> Document
             known = people.get(person.name)
             if known is None or (known.role is None and person.role):
                 people[person.name] = person
-    date, place = _date_and_place(document.sections)
+    date, _ = _date_and_place(document.sections)
+    place = find_place(document.title, document.sections)
     entities = Entities(
         date=date,
         place=place,
@@ -115,6 +117,8 @@ def find_entities(document: Document, model_dir: Path | None = None) -> Document
         organizations=tuple(sorted(organizations, key=lambda n: (organizations[n], n))),
         people=tuple(_merge_surnames(list(people.values()))),
     )
+    document = replace(document, entities=entities)
+    entities = replace(entities, parties=tuple(document_parties(document, model_dir)))
     document = replace(document, entities=entities)
     return replace(document, kind=document_kind(document, model_dir))
 
@@ -275,6 +279,16 @@ def document_kind(document: Document, model_dir: Path | None = None) -> str:
     verdict = rule_kind(document)
     model = load_model(kind.MODEL, model_dir)
     return model.predict(kind.features(document, verdict)) if model else verdict
+
+
+def document_parties(document: Document, model_dir: Path | None = None) -> list[str]:
+    """The learned parties (models/learned/parties.json), the rule verdict among the features
+    of each candidate country; the rule verdict alone when no model is there."""
+    model = load_model(parties.MODEL, model_dir)
+    if model is None:
+        return parties.rule_parties(document)
+    return parties.choose([(code, model.probability(features, parties.YES))
+                           for code, features in parties.candidates(document).items()])
 
 
 def rule_kind(document: Document) -> str:

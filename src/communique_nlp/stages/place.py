@@ -1,0 +1,159 @@
+"""Where a document was issued: the dateline city, else the place its meeting was held.
+
+Kept apart from the choice of the date (``entities._date_and_place``) on purpose: the place
+is read from its own evidence, in this order of trust:
+
+1. a dateline opening a paragraph: 'OTTAWA, ON, le 23 nov. 2025', 'Brussels, 28 March 2012 –',
+   'WASHINGTON - Today ...', 'LYON (France) – Un coup ...' (a place in capitals before a dash);
+2. a line holding only a place ('Kingston, Ontario', 'Ottawa (Ontario)') beside a date line,
+   or a place after a date ('Le 24 décembre 2024 - Ottawa (Ontario) - Affaires mondiales');
+3. the meeting place of the opening sentences ('ministers met in Brussels', 'réunis à Paris').
+
+Never a function word ('On December 15'), a document label or a weekday
+(``models/places.yaml``, ``models/months.yaml``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from communique_nlp.assets import load_yaml
+from communique_nlp.dates import find_dates
+from communique_nlp.model import Section
+from communique_nlp.text import fold
+
+TOP_PARAGRAPHS = 25  # how far into the chrome and the opening a dateline is looked for
+OPENING_PARAGRAPHS = 4  # where a meeting place is looked for
+_UPPER = "A-ZÀ-ÖØ-ÞŠŽČĆĐŁŒ"
+_WORD = rf"[{_UPPER}][\w'’.\-]*"
+_PARTICLE = r"(?:de|du|des|la|le|of|the|sur|en|am|upon|on)"
+_NAME = rf"{_WORD}(?:[ \-](?:{_PARTICLE}[ \-])?{_WORD}){{0,3}}"
+_REGION = rf"(?:,\s*{_WORD}(?:\s+{_WORD})?|\s*\([^)]{{2,30}}\))?"
+# a paragraph opening with a place: 'OTTAWA, ON, le 23 nov.', 'Kingston (Ontario)'
+_OPENING = re.compile(rf"^\s*(?P<place>{_NAME}){_REGION}(?P<rest>.*)$", re.S)
+_CAPS_DASH = re.compile(r"^\s*(?:[-–—|]|--)\s*\S")  # 'WASHINGTON - Today', 'OTTAWA | (QMI)'
+_LEADING_BRACKETS = re.compile(r"^\s*(?:\((?:[^()]|\([^()]*\))*\)\s*)+")  # '(MENAFN- ...) '
+# between a dateline's place and its date: ', ', ', ON, le ', ' (Ontario), ', ', the '
+_DATE_LEAD = re.compile(rf"^(?:\s*\([^)]{{2,30}}\))?\s*,?(?:\s*{_WORD}(?:\s+{_WORD}){{0,2}}\.?\s*,)?\s*"
+                        r"(?:le|les|the|on)?\s*$", re.I)
+_AFTER_DATE = re.compile(rf"^\s*(?:[-–—|]|--)\s*(?P<place>{_NAME}){_REGION}\s*(?:[-–—|]|--|$)")
+
+
+@dataclass(frozen=True)
+class _Cues:
+    not_places: frozenset[str]
+    not_place_words: frozenset[str]
+    meeting: re.Pattern[str]
+    city_states: frozenset[str]
+
+
+@cache
+def _cues() -> _Cues:
+    data = load_yaml("places.yaml")
+    weekdays = load_yaml("months.yaml")["weekdays"]
+    cues = {fold(str(w)) for ws in data["meeting_cues"].values() for w in ws}
+    names = "|".join(rf"{re.escape(c)}" for c in sorted(cues, key=len, reverse=True))
+    meeting = re.compile(rf"(?i)(?<!\w)(?:{names})\b[^.;:]{{0,90}}\b(?:in|at|à|au)\s+"
+                         rf"(?:the\s+city\s+of\s+|la\s+ville\s+de\s+)?(?-i:(?P<place>{_NAME}))")
+    return _Cues(not_places=frozenset(fold(str(w)) for w in [*data["not_places"], *weekdays]),
+                 not_place_words=frozenset(fold(str(w)) for w in data["not_place_words"]),
+                 meeting=meeting, city_states=frozenset(fold(str(n)) for n in
+                                                        data["city_states"]))
+
+
+def _usable(place: str) -> str | None:
+    """The place as printed, or None for a function word, a label, a weekday or a code."""
+    place = re.split(r"\.\s", place)[0].strip(" ,.-–—")  # 'Hesse. On the agenda'
+    words = place.split()
+    if not words or len(place) > 40 or any(ch.isdigit() for ch in place) or "/" in place:
+        return None
+    if fold(place) in _cues().not_places or fold(words[0]) in _cues().not_places - {
+            "the", "le", "la", "l'"}:
+        return None
+    if any(fold(word) in _cues().not_place_words for word in words):
+        return None  # 'Stanford University', 'Foreign Ministers Session': a body, not a place
+    return place
+
+
+def _is_country(name: str) -> bool:
+    from communique_nlp.stages.entities import countries_in
+
+    return bool(countries_in(name, "en")) and fold(name) not in _cues().city_states
+
+
+def _dateline(text: str) -> str | None:
+    """A place opening the paragraph, then a comma and a date ('Ottawa, February 28, 2017',
+    'OTTAWA, ON, le 23 nov. 2025') or, for a place in capitals, a dash ('WASHINGTON - ')."""
+    text = _LEADING_BRACKETS.sub("", text)
+    match = _OPENING.match(text)
+    if not match:
+        return None
+    place = match["place"]
+    after_place = text[match.end("place"):]
+    dates = find_dates(after_place[:60])
+    dated = bool(dates) and _DATE_LEAD.match(after_place[:dates[0].start]) is not None
+    caps = place.isupper() and len(place) >= 3 and _CAPS_DASH.match(match["rest"]) is not None
+    if not (dated or caps) or _is_country(place):
+        return None
+    return _usable(place)
+
+
+def _standalone(text: str) -> str | None:
+    """A paragraph that is a place and nothing more: 'Kingston, Ontario', 'New York'."""
+    match = _OPENING.match(text)
+    if not match or match["rest"].strip() or len(text) > 50 or _is_country(match["place"]):
+        return None
+    if match.end("place") == len(text.rstrip()) and len(match["place"].split()) < 2:
+        return None  # one word alone ('Time', 'Location') is a label more often than a place
+    return _usable(match["place"])
+
+
+def _after_date(text: str) -> str | None:
+    """'Le 24 décembre 2024 - Ottawa (Ontario) - Affaires mondiales Canada'."""
+    dates = find_dates(text)
+    if not dates or dates[0].start > 12:
+        return None
+    match = _AFTER_DATE.match(text[dates[0].end:])
+    if not match or _is_country(match["place"]):
+        return None
+    return _usable(match["place"])
+
+
+def _meeting_place(text: str) -> str | None:
+    for match in _cues().meeting.finditer(text):
+        place = match["place"]
+        if not _is_country(place):
+            usable = _usable(place)
+            if usable:
+                return usable
+    return None
+
+
+def find_place(title: str | None, sections: tuple[Section, ...]) -> str | None:
+    """The dateline city, else the meeting place (see the module docstring)."""
+    paragraphs = [p.text for s in sections for p in s.paragraphs if s.kind not in ("links",)]
+    top = paragraphs[:TOP_PARAGRAPHS]
+    signature = [p.text for s in sections if s.kind == "signature" for p in s.paragraphs]
+    for text in [*top, *signature]:
+        place = _dateline(text) or _after_date(text)
+        if place:
+            return _printed(place)
+    for index, text in enumerate(top):
+        near = top[max(0, index - 2):index + 3]
+        if any(find_dates(other) for other in near if other is not text):
+            place = _standalone(text)
+            if place:
+                return _printed(place)
+    own = [p.text for s in sections if s.kind in ("lead", "body") for p in s.paragraphs]
+    for text in [title or "", *own[:OPENING_PARAGRAPHS]]:
+        place = _meeting_place(text)
+        if place:
+            return _printed(place)
+    return None
+
+
+def _printed(place: str) -> str:
+    return place.title() if place.isupper() else place
+
