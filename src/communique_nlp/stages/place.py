@@ -36,7 +36,8 @@ _OPENING = re.compile(rf"^\s*(?P<place>{_NAME}){_REGION}(?P<rest>.*)$", re.S)
 _CAPS_DASH = re.compile(r"^\s*(?:[-–—|]|--)\s*\S")  # 'WASHINGTON - Today', 'OTTAWA | (QMI)'
 _LEADING_BRACKETS = re.compile(r"^\s*(?:\((?:[^()]|\([^()]*\))*\)\s*)+")  # '(MENAFN- ...) '
 # between a dateline's place and its date: ', ', ', ON, le ', ' (Ontario), ', ', the '
-_DATE_LEAD = re.compile(rf"^(?:\s*\([^)]{{2,30}}\))?\s*,?(?:\s*{_WORD}(?:\s+{_WORD}){{0,2}}\.?\s*,)?\s*"
+_DATE_LEAD = re.compile(rf"^(?:\s*\([^)]{{2,30}}\))?\s*,?"
+                        rf"(?:\s*{_WORD}(?:\s+{_WORD}){{0,2}}\.?\s*,)?\s*"
                         r"(?:le|les|the|on)?\s*$", re.I)
 _AFTER_DATE = re.compile(rf"^\s*(?:[-–—|]|--)\s*(?P<place>{_NAME}){_REGION}\s*(?:[-–—|]|--|$)")
 
