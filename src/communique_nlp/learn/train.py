@@ -36,8 +36,16 @@ def _kind_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
     return kind.examples(document, gold, rule_kind(document))
 
 
+def _people_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
+    from communique_nlp.learn import people
+    from communique_nlp.stages.entities import people_candidates
+
+    return people.examples(people_candidates(document), gold)
+
+
 COMPONENTS: tuple[Component, ...] = (
     Component("kind", _kind_examples, c=0.5),
+    Component("people", _people_examples, c=3.0),
 )
 
 

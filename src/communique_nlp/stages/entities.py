@@ -1,11 +1,13 @@
 """Stage 7, entities: when and where, who is named, and what kind of document this is.
 
-- date and place from the dateline ('OTTAWA, ON, le 23 nov. 2025 /CNW/'), the signature
-  ('Ottawa, le 27 juin 2017') or a date line under the title, in that order;
+- the date from the dateline ('OTTAWA, ON, le 23 nov. 2025 /CNW/'), the signature
+  ('Ottawa, le 27 juin 2017') or a date line under the title, in that order; the place
+  apart, in ``stages/place.py``;
 - countries from a bilingual gazetteer of names and adjectives (``models/countries.yaml``),
   as ISO 3166-1 alpha-2 codes, longest match first so 'New South Wales' is not Wales;
-- organisations from ``models/organizations.yaml``; people from honorifics and
-  'Name, role' appositions (``models/people.yaml``).
+- organisations from ``models/organizations.yaml``; people from name candidates and the
+  roles printed beside them (``stages/people.py``), chosen by the learned people model;
+- parties, the countries that issue or sign the document (``learn/parties.py``).
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from typing import TYPE_CHECKING
 
 from communique_nlp.assets import load_yaml
 from communique_nlp.dates import find_dates
-from communique_nlp.learn import kind, parties
+from communique_nlp.learn import kind, parties, people
 from communique_nlp.learn.store import load_model
 from communique_nlp.model import Document, Entities, Person, Section
-from communique_nlp.nlp import WORD, Gazetteer, word_spans
+from communique_nlp.nlp import Gazetteer
+from communique_nlp.stages.people import Mention, mentions, merge
 from communique_nlp.stages.place import find_place
 from communique_nlp.stages.segment import is_date_line
 from communique_nlp.text import fold, words_pattern
@@ -31,10 +34,6 @@ if TYPE_CHECKING:
 
 OWN_TEXT_KINDS = ("lead", "body", "quote", "quick_facts", "background", "attendees", "signature")
 _UPPER = "A-ZÀ-ÖØ-ÞŠŽČĆĐŁŒ"
-_NAME_WORD = rf"[{_UPPER}][\w'’\-]*"
-_NAME = rf"{_NAME_WORD}(?:\s+(?:de |van |von |da |del |bin |le |la )?{_NAME_WORD}){{0,3}}"
-_APPOSITION = re.compile(rf"(?<![\w'’-])(?P<name>{_NAME_WORD}\s+{_NAME_WORD}(?:\s+"
-                         rf"{_NAME_WORD})?),\s+(?P<rest>[^,;.«»“”]+)")
 _PUBLISHED = ("published", "publié", "posted", "updated", "mis à jour", "date modified",
               "date de modification", "modifié")
 
@@ -44,8 +43,6 @@ class _Gazetteers:
     countries: Gazetteer  # names and adjectives -> ISO code; '-' for names that are not
     organizations: Gazetteer  # acronyms, compared exactly
     organizations_lower: Gazetteer  # names, compared casefolded
-    honorific_name: re.Pattern[str]  # 'L'honorable Gary Anandasangaree, ministre de ...'
-    honorific_starts: frozenset[str]  # first words of the honorifics, casefolded
     role_heads: re.Pattern[str]  # any office's head word, as whole words
 
 
@@ -63,51 +60,27 @@ def gazetteers() -> _Gazetteers:
                load_yaml("organizations.yaml")["organizations"]
                for alias in [entry["name"], *(entry.get("aliases") or [])]]
     exact = [(name, alias) for name, alias in aliases if alias.isupper() or len(alias) <= 4]
-    people = load_yaml("people.yaml")
+    roles = load_yaml("people.yaml")["role_heads"]
     return _Gazetteers(
         countries=Gazetteer(names),
         organizations=Gazetteer(exact),
         organizations_lower=Gazetteer([p for p in aliases if p not in set(exact)], str.casefold),
-        honorific_name=_honorific_pattern(people["honorifics"]),
-        honorific_starts=frozenset(m[0].casefold() for hs in people["honorifics"].values()
-                                   for h in hs if (m := WORD.match(h))),
-        role_heads=words_pattern({fold(r) for rs in people["role_heads"].values() for r in rs}),
+        role_heads=words_pattern({fold(r) for rs in roles.values() for r in rs}),
     )
 
 
-def _honorific_pattern(honorifics: dict[str, list[str]]) -> re.Pattern[str]:
-    ordered = sorted({h for hs in honorifics.values() for h in hs}, key=len, reverse=True)
-    alternatives = "|".join(re.escape(h).replace("'", "['’]") for h in ordered)
-    return re.compile(rf"(?<!\w)(?:{alternatives})\s+(?P<name>{_NAME})(?P<rest>,\s+[^,;.«»“”]+)?")
-
-
 def find_entities(document: Document, model_dir: Path | None = None) -> Document:
-    default = document.language.language if document.language else "en"
-    own = [s for s in document.sections if s.kind in OWN_TEXT_KINDS]
     countries: dict[str, int] = {}
     organizations: dict[str, int] = {}
-    people: dict[str, Person] = {}
     position = 0
-    texts = [(document.title or "", default)] + [
-        (text, language if language in ("en", "fr") else default)
-        for s in own
-        for text, language in [(s.heading or "", s.language),
-                               *((p.text, p.language) for p in s.paragraphs)]
-    ]
+    texts = own_texts(document)
     for text, language in texts:
-        if not text:
-            continue
-        language = language if language in ("en", "fr") else "en"
         for code in countries_in(text, language):
             countries.setdefault(code, position)
             position += 1
         for name in organizations_in(text, language):
             organizations.setdefault(name, position)
             position += 1
-        for person in _people(text, language):
-            known = people.get(person.name)
-            if known is None or (known.role is None and person.role):
-                people[person.name] = person
     date, _ = _date_and_place(document.sections)
     place = find_place(document.title, document.sections)
     entities = Entities(
@@ -115,7 +88,7 @@ def find_entities(document: Document, model_dir: Path | None = None) -> Document
         place=place,
         countries=tuple(sorted(countries)),
         organizations=tuple(sorted(organizations, key=lambda n: (organizations[n], n))),
-        people=tuple(_merge_surnames(list(people.values()))),
+        people=document_people(document, model_dir),
     )
     document = replace(document, entities=entities)
     entities = replace(entities, parties=tuple(document_parties(document, model_dir)))
@@ -142,38 +115,7 @@ def organizations_in(text: str, language: str) -> list[str]:
     return [name for name, _, _ in _organization_matches(text)]
 
 
-def _people(text: str, language: str) -> list[Person]:
-    names = gazetteers()
-    found: list[Person] = []
-    bounds, words = word_spans(text)
-    starts = (b[0] for b, w in zip(bounds, words, strict=True)
-              if w.casefold() in names.honorific_starts)
-    # the long pattern is tried only where an honorific can start: far cheaper than a scan
-    matches = (names.honorific_name.match(text, start) for start in starts)
-    for match in (m for m in matches if m is not None):
-        found.append(Person(_clean_name(match["name"]), _role(match["rest"], names)))
-    lengths = {len(p.name) for p in found}  # 'does a name end with one already found?',
-    known = {p.name for p in found}  # asked by length: many names stay linear
-    for match in _APPOSITION.finditer(text):
-        role = _role(", " + match["rest"], names)
-        if organizations_in(match["name"], language) or countries_in(match["name"], language):
-            continue  # 'Bali Process, co-chaired by Australia' names no person
-        name = match["name"]
-        if role and not any(name[len(name) - n:] in known for n in lengths if n <= len(name)):
-            found.append(Person(_clean_name(name), role))
-            lengths.add(len(found[-1].name))
-            known.add(found[-1].name)
-    return [p for p in found if len(p.name.split()) >= 2 or p.role]
-
-
-def _clean_name(name: str) -> str:
-    words = name.split()
-    while words and fold(words[-1]) in ("de", "la", "le", "du", "des", "of", "the"):
-        words.pop()
-    return " ".join(words)
-
-
-def _role(rest: str | None, names: _Gazetteers) -> str | None:
+def role_of(rest: str | None, names: _Gazetteers) -> str | None:
     """The apposition after a name, when it is an office ('ministre de la Sécurité publique')."""
     if not rest:
         return None
@@ -186,17 +128,6 @@ def _role(rest: str | None, names: _Gazetteers) -> str | None:
     if names.role_heads.search(head):
         return role[:120]
     return None
-
-
-def _merge_surnames(people: list[Person]) -> list[Person]:
-    """'Minister Toews' is 'Vic Toews' when the full name is given elsewhere."""
-    surnames = {p.name.rsplit(" ", 1)[-1] for p in people if len(p.name.split()) >= 2}
-    result = []
-    for person in people:
-        if len(person.name.split()) == 1 and person.name in surnames:
-            continue
-        result.append(person)
-    return result
 
 
 def _date_and_place(sections: tuple[Section, ...]) -> tuple[str | None, str | None]:
@@ -279,6 +210,46 @@ def document_kind(document: Document, model_dir: Path | None = None) -> str:
     verdict = rule_kind(document)
     model = load_model(kind.MODEL, model_dir)
     return model.predict(kind.features(document, verdict)) if model else verdict
+
+
+def own_texts(document: Document) -> list[tuple[str, str]]:
+    """(text, language) of the title, then of each heading and paragraph of the document's
+    own sections; empty texts left out."""
+    default = document.language.language if document.language else "en"
+    own = [s for s in document.sections if s.kind in OWN_TEXT_KINDS]
+    texts = [(document.title or "", default)] + [
+        (text, language if language in ("en", "fr") else default)
+        for s in own
+        for text, language in [(s.heading or "", s.language),
+                               *((p.text, p.language) for p in s.paragraphs)]
+    ]
+    return [(text, language if language in ("en", "fr") else "en")
+            for text, language in texts if text]
+
+
+def document_people(document: Document, model_dir: Path | None = None) -> tuple[Person, ...]:
+    """The learned choice of people among the candidates (models/learned/people.json), the
+    rule verdict among the features; the rule verdict alone when no model is there."""
+    model = load_model(people.MODEL, model_dir)
+    chosen = []
+    for name, role, candidate_mentions, row in people_candidates(document):
+        keep = (model.probability(row, people.YES) >= 0.5 if model
+                else any(m.rule_verdict() for m in candidate_mentions))
+        if keep:
+            chosen.append(Person(name, role))
+    return tuple(chosen)
+
+
+def people_candidates(document: Document
+                      ) -> list[tuple[str, str | None, list[Mention], dict[str, float]]]:
+    """Each candidate person with its mentions and features (learn/people.py)."""
+    texts = own_texts(document)
+    found = [m for index, (text, _) in enumerate(texts)
+             for m in mentions(text, in_title=index == 0 and text == document.title)]
+    lowercase = frozenset(w for text, _ in texts
+                          for w in re.findall(r"\b[a-zß-ÿ][\w'’-]*", text))
+    return [(name, role, group, people.features(name, group, lowercase))
+            for name, role, group in merge(found)]
 
 
 def document_parties(document: Document, model_dir: Path | None = None) -> list[str]:

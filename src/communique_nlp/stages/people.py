@@ -1,0 +1,264 @@
+"""People named in a document's own text, each once, with the role printed beside the name.
+
+A candidate is a run of capitalised words ('Ralph Goodale', 'Alejandro N. Mayorkas', 'Jerzy
+MILLER', 'Jean-Yves Le Drian'), cut after the honorifics and role words that open it ('Prime
+Minister Jean Chrétien' -> role 'Prime Minister', name 'Jean Chrétien'); a single word is a
+candidate only after an honorific or a role ('President Biden'). Its role is the office
+printed after it ('X, Minister of Public Safety') or before it ('le ministre de la Sécurité
+publique et de la Protection civile, l'honorable Ralph Goodale'; 'Australian Foreign Minister
+Julie Bishop'). Which candidates are people is decided by the learned model
+``models/learned/people.json`` (features in ``learn/people.py``), or by the rule
+(:func:`Mention.rule_verdict`) when no model is there. Cue words live in
+``models/people.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from communique_nlp.assets import load_yaml
+from communique_nlp.model import Person
+from communique_nlp.text import fold, words_pattern
+
+_UPPER = "A-ZÀ-ÖØ-ÞŠŽČĆĐŁŒ"
+_TOKEN = re.compile(r"[\w'’.\-]+")
+_CAPITALISED = re.compile(rf"^[{_UPPER}][\w'’\-]*[a-zß-öø-ÿšžčćđłœ][\w'’\-]*$")
+_CAPITALS = re.compile(rf"^[{_UPPER}][{_UPPER}'’\-]+$")
+_INITIAL = re.compile(rf"^[{_UPPER}]\.(?:-?[{_UPPER}]\.)?$")
+_ELIDED = re.compile(rf"^(?:[dlDL]|qu|Qu)['’](?=[{_UPPER}])")
+_POSSESSIVE = re.compile(r"['’]s$")
+_SAID = re.compile(r"^\s*(?:,\s*)?(?:said|says|added|stated|noted|explained|told|announced|"
+                   r"a déclaré|a dit|a affirmé|a ajouté|a indiqué|a souligné|a expliqué|"
+                   r"a annoncé|a rappelé|déclare|affirme)\b")
+_CLAUSE_BREAK = re.compile(r"[.;:!?«»“”\"()\[\]\n•]")
+ROLE_MAX_CHARS = 160
+
+
+@dataclass(frozen=True)
+class _Cues:
+    openers: frozenset[str]  # honorifics and role words, casefolded single words
+    honorific_tail: re.Pattern[str]  # an honorific ending a stretch ('..., l'honorable')
+    role_heads: re.Pattern[str]
+    post_nominals: frozenset[str]
+    particles: frozenset[str]
+    qualifiers: frozenset[str]
+    stop: re.Pattern[str]  # words that cannot stand inside a role before a name
+    not_names: frozenset[str]
+
+
+@cache
+def cues() -> _Cues:
+    data = load_yaml("people.yaml")
+    honorifics = {str(h) for hs in data["honorifics"].values() for h in hs}
+    heads = {str(h) for hs in data["role_heads"].values() for h in hs}
+    qualifiers = {fold(str(q)) for qs in data["role_qualifiers"].values() for q in qs}
+    openers = {fold(word) for phrase in honorifics | heads for word in phrase.split()
+               if word[:1].isupper() or word[:1].islower()}
+    openers -= {fold(str(c)) for cs in data["role_connectors"].values() for c in cs}
+    openers -= {fold(str(p)) for ps in data["post_nominals"].values() for p in ps}
+    folded_heads = {fold(h) for h in heads}
+    ordered = sorted({fold(h) for h in honorifics} - folded_heads, key=len, reverse=True)
+    tail = "|".join(re.escape(h) for h in ordered)
+    months = load_yaml("months.yaml")
+    month_names = {fold(str(m)) for ms in months["months"].values() for m in ms
+                   if len(str(m)) > 3}
+    return _Cues(
+        openers=frozenset(openers | qualifiers),
+        honorific_tail=re.compile(rf"(?i)(?:^|[\s,(])(?:{tail})\s*$"),
+        role_heads=words_pattern({fold(h) for h in heads}),
+        post_nominals=frozenset(str(p) for ps in data["post_nominals"].values() for p in ps),
+        particles=frozenset(str(p) for p in data["name_particles"]),
+        qualifiers=frozenset(qualifiers),
+        stop=words_pattern({fold(str(w)) for ws in data["role_stop_words"].values()
+                            for w in ws}),
+        not_names=frozenset({fold(str(w)) for w in data["not_names"]}
+                            | month_names | {fold(str(d)) for d in months["weekdays"]}),
+    )
+
+
+@dataclass
+class Mention:
+    """One occurrence of a candidate name, with what surrounds it."""
+
+    name: str
+    start: int
+    end: int
+    role_before: str | None = None
+    role_after: str | None = None
+    opener: bool = False  # an honorific or a role word opens the run ('Minister X', 'M. X')
+    said: bool = False  # a speech verb follows ('X said', 'X a déclaré')
+    in_title: bool = False
+    previous: str = ""  # the word before the run, casefolded
+    following: str = ""  # the word after the name, casefolded
+    sentence_start: bool = False
+    context: list[str] = field(default_factory=list)
+
+    @property
+    def role(self) -> str | None:
+        return self.role_after or self.role_before
+
+    def rule_verdict(self) -> bool:
+        """A person by rule: an honorific or role opens or follows the name, or a speech verb
+        follows a name of two words or more."""
+        words = len(self.name.split())
+        return bool(self.opener or self.role_after or (self.role_before and words >= 2)
+                    or (self.said and words >= 2))
+
+
+def mentions(text: str, in_title: bool = False) -> list[Mention]:
+    """Every candidate name in ``text`` (see the module docstring)."""
+    found: list[Mention] = []
+    tokens = [_unelided(m) for m in _TOKEN.finditer(text)]
+    index = 0
+    while index < len(tokens):
+        run = _run(text, tokens, index)
+        if not run:
+            index += 1
+            continue
+        index += len(run)
+        mention = _mention(text, run, in_title, found[-1].end if found else 0)
+        if mention is not None:
+            found.append(mention)
+    return found
+
+
+def _unelided(match: re.Match[str]) -> tuple[int, int, str]:
+    """'d'Emmanuel' -> 'Emmanuel': a French elided article is no part of a name."""
+    elided = _ELIDED.match(match.group())
+    skip = elided.end() if elided else 0
+    return match.start() + skip, match.end(), match.group()[skip:]
+
+
+def _kind(word: str) -> str:
+    word = _POSSESSIVE.sub("", word).rstrip(".") if not _INITIAL.match(word) else word
+    if _INITIAL.match(word):
+        return "initial"
+    if word in cues().particles:
+        return "particle"
+    if _CAPITALISED.match(word):
+        return "word"
+    if _CAPITALS.match(word) and len(word) >= 2:
+        return "capitals"
+    return ""
+
+
+def _run(text: str, tokens: Sequence[tuple[int, int, str]],
+         index: int) -> list[tuple[int, int, str]]:
+    """The run of name-like tokens starting at ``index``, joined by single spaces."""
+    run: list[tuple[int, int, str]] = []
+    for position in range(index, len(tokens)):
+        start, end, word = tokens[position]
+        kind = _kind(word)
+        if not kind or (not run and kind == "particle"):
+            break
+        if run and not re.fullmatch(r" ", text[run[-1][1]:start]):
+            break
+        run.append((start, end, word))
+        if word.endswith(("'s", "’s")) or (word.endswith(".") and kind != "initial"):
+            break
+    while run and _kind(run[-1][2]) == "particle":
+        run.pop()
+    return run
+
+
+def _mention(text: str, run: list[tuple[int, int, str]], in_title: bool,
+             previous_end: int) -> Mention | None:
+    names = cues()
+    words = [w for _, _, w in run]
+    # the name is what follows the last honorific, role or common word of the run
+    cuts = [i for i, w in enumerate(words) if _kind(w) != "particle"
+            and (fold(w.rstrip(".")) in names.openers or fold(w) in names.openers
+                 or fold(_clean(w)) in names.not_names)]
+    # 'Sir Julian King': a last word that is also a title ('King') is the surname
+    cut = cuts[-1] if cuts else -1
+    if cut == len(words) - 1 and len(cuts) >= 2 and fold(_clean(words[-1])) not in names.not_names:
+        cut = cuts[-2]
+    name_tokens = run[cut + 1:]
+    while name_tokens and name_tokens[-1][2].rstrip(",") in names.post_nominals:
+        name_tokens = name_tokens[:-1]
+    while name_tokens and _kind(name_tokens[-1][2]) in ("particle", "initial"):
+        name_tokens = name_tokens[:-1]
+    while name_tokens and _kind(name_tokens[0][2]) == "particle":
+        name_tokens = name_tokens[1:]
+    if not any(_kind(w) in ("word", "capitals") for _, _, w in name_tokens):
+        return None
+    start, end = name_tokens[0][0], name_tokens[-1][1]
+    name = _clean(text[start:end])
+    opened = any(fold(w.rstrip(".")) in names.openers or fold(w) in names.openers
+                 for w in words[:cut + 1])
+    if len(name_tokens) == 1 and not opened and not _SAID.match(text[end:]):
+        return None
+    if all(_kind(w) == "capitals" for _, _, w in name_tokens) and len(name_tokens) == 1:
+        return None  # 'RCMP', 'NATO': an acronym alone is no name
+    before = text[:run[0][0]]
+    previous = re.findall(r"[\w'’]+", before[-40:])
+    following = re.findall(r"[\w'’]+", text[end:end + 40])
+    sentence_start = not before.strip() or bool(re.search(r"[.!?:»”\n]\s*$", before))
+    return Mention(
+        name=name, start=start, end=end,
+        role_before=_role_before(text[previous_end:start]),
+        role_after=_role_after(text[end:]), opener=opened,
+        said=bool(_SAID.match(text[end:])), in_title=in_title,
+        previous=fold(previous[-1]) if previous else "",
+        following=fold(following[0]) if following else "", sentence_start=sentence_start)
+
+
+def _clean(name: str) -> str:
+    name = _POSSESSIVE.sub("", name.strip())
+    return name.rstrip(".,") if not _INITIAL.match(name.split()[-1]) else name
+
+
+def _role_before(before: str) -> str | None:
+    """The office printed just before a name: 'Prime Minister', 'Australian Foreign Minister',
+    'Secretary of Defense', 'le ministre de la Sécurité publique et de la Protection civile,
+    l'honorable': from the first role word of the clause that runs up to the name, with the
+    capitalised words just before it, when no verb or preposition of the sentence comes
+    between (``role_stop_words``); the honorific before the name is left out."""
+    names = cues()
+    clause = _CLAUSE_BREAK.split(before)[-1][-ROLE_MAX_CHARS:]
+    stretch = names.honorific_tail.sub("", clause.strip()).strip(" ,")
+    folded = fold(stretch)
+    if not stretch or len(folded) != len(stretch):
+        return None
+    for head in names.role_heads.finditer(folded):
+        segment = stretch[head.start():]
+        if names.stop.search(fold(segment)):
+            continue
+        left = re.findall(rf"((?:[{_UPPER}][\w.'’\-]*\s+)*)$", stretch[:head.start()])
+        role = ((left[0] if left else "") + segment).strip(" ,")
+        role = re.sub(r"^(?:The|Le|La|Les|L['’])\s*", "", role)
+        return role[:120] if len(role) >= 3 else None
+    return None
+
+
+def _role_after(after: str) -> str | None:
+    """'X, Minister of Public Safety, said': the apposition after a name, when an office."""
+    from communique_nlp.stages.entities import gazetteers, role_of
+
+    match = re.match(r"\s*(?:[A-Z][\w.]*\s+)?,\s+([^,;.«»“”()]+(?:,\s*(?:de|du|des|of|and|et)"
+                     r"\b[^,;.«»“”()]+)*)", after)
+    if not match:
+        return None
+    return role_of(", " + match[1], gazetteers())
+
+
+def merge(found: Iterable[Mention]) -> list[tuple[str, str | None, list[Mention]]]:
+    """One entry per person: mentions of one surname together (the fullest name kept), in
+    order of first mention; the role is the first one printed."""
+    groups: dict[str, list[Mention]] = {}
+    for mention in found:
+        key = fold(mention.name.split()[-1])
+        groups.setdefault(key, []).append(mention)
+    people = []
+    for group in groups.values():
+        name = max((m.name for m in group), key=lambda n: (len(n.split()), len(n)))
+        role = next((m.role for m in group if m.role), None)
+        people.append((name, role, group))
+    return people
+
+
+def to_people(entries: Iterable[tuple[str, str | None, list[Mention]]]) -> tuple[Person, ...]:
+    return tuple(Person(name, role) for name, role, _ in entries)
