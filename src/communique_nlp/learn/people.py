@@ -19,14 +19,15 @@ MODEL = "people"
 YES, NO = "yes", "no"
 
 
-def features(name: str, mentions: Sequence[Mention], lowercase_words: frozenset[str]
-             ) -> dict[str, float]:
+def features(name: str, mentions: Sequence[Mention], lowercase_words: frozenset[str],
+             named_thing: bool) -> dict[str, float]:
     """``lowercase_words``: the words the document writes in lower case (a name's words
-    rarely are)."""
+    rarely are); ``named_thing``: the name holds a country or an organisation."""
     words = name.split()
     first = mentions[0]
     found: dict[str, float] = {
         "bias_person": 1.0,
+        "named_thing": float(named_thing),
         "rule": float(any(m.rule_verdict() for m in mentions)),
         "opener": float(any(m.opener for m in mentions)),
         "role_before": float(any(m.role_before for m in mentions)),

@@ -27,7 +27,7 @@ from communique_nlp.nlp import Gazetteer
 from communique_nlp.stages.people import Mention, mentions, merge
 from communique_nlp.stages.place import find_place
 from communique_nlp.stages.segment import is_date_line
-from communique_nlp.text import fold, words_pattern
+from communique_nlp.text import fold
 
 if TYPE_CHECKING:
     pass
@@ -43,7 +43,6 @@ class _Gazetteers:
     countries: Gazetteer  # names and adjectives -> ISO code; '-' for names that are not
     organizations: Gazetteer  # acronyms, compared exactly
     organizations_lower: Gazetteer  # names, compared casefolded
-    role_heads: re.Pattern[str]  # any office's head word, as whole words
 
 
 @cache
@@ -60,12 +59,10 @@ def gazetteers() -> _Gazetteers:
                load_yaml("organizations.yaml")["organizations"]
                for alias in [entry["name"], *(entry.get("aliases") or [])]]
     exact = [(name, alias) for name, alias in aliases if alias.isupper() or len(alias) <= 4]
-    roles = load_yaml("people.yaml")["role_heads"]
     return _Gazetteers(
         countries=Gazetteer(names),
         organizations=Gazetteer(exact),
         organizations_lower=Gazetteer([p for p in aliases if p not in set(exact)], str.casefold),
-        role_heads=words_pattern({fold(r) for rs in roles.values() for r in rs}),
     )
 
 
@@ -113,21 +110,6 @@ def organization_spans(text: str) -> list[tuple[int, int]]:
 
 def organizations_in(text: str, language: str) -> list[str]:
     return [name for name, _, _ in _organization_matches(text)]
-
-
-def role_of(rest: str | None, names: _Gazetteers) -> str | None:
-    """The apposition after a name, when it is an office ('ministre de la Sécurité publique')."""
-    if not rest:
-        return None
-    role = rest.lstrip(", ").strip()
-    if re.match(r"(?i)(?:and|et|who|qui)\b", role):
-        return None  # 'Ralph Goodale, et la ministre de la Justice': the next person's office
-    role = re.split(r"\s+(?:said|a déclaré|and|et|who|qui|added|stated)\b", role)[0].strip()
-    words = re.findall(r"[\w-]+", fold(role))[:4]
-    head = " " + " ".join(words) + " "
-    if names.role_heads.search(head):
-        return role[:120]
-    return None
 
 
 def _date_and_place(sections: tuple[Section, ...]) -> tuple[str | None, str | None]:
@@ -248,7 +230,9 @@ def people_candidates(document: Document
              for m in mentions(text, in_title=index == 0 and text == document.title)]
     lowercase = frozenset(w for text, _ in texts
                           for w in re.findall(r"\b[a-zß-ÿ][\w'’-]*", text))
-    return [(name, role, group, people.features(name, group, lowercase))
+    return [(name, role, group, people.features(
+                name, group, lowercase, bool(countries_in(name, "en") or organizations_in(
+                    name, "en"))))
             for name, role, group in merge(found)]
 
 

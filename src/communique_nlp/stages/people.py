@@ -35,6 +35,10 @@ _SAID = re.compile(r"^\s*(?:,\s*)?(?:said|says|added|stated|noted|explained|told
                    r"a annoncé|a rappelé|déclare|affirme)\b")
 _CLAUSE_BREAK = re.compile(r"[.;:!?«»“”\"()\[\]\n•]")
 ROLE_MAX_CHARS = 160
+_NEXT_NAME = re.compile(rf"^\s*,\s*(?i:l['’]honorable\s+|the\s+honourable\s+)?"
+                        rf"[{_UPPER}][\w'’\-]+\s+[{_UPPER}][\w'’\-]+")
+_ROLE_END = re.compile(r"\s+(?:said|says|a déclaré|a dit|who|qui|added|stated|announced|"
+                       r"a annoncé|has|have|had|is|was|will|a|est)\b")
 
 
 @dataclass(frozen=True)
@@ -235,19 +239,31 @@ def _role_before(before: str) -> str | None:
 
 
 def _role_after(after: str) -> str | None:
-    """'X, Minister of Public Safety, said': the apposition after a name, when an office."""
-    from communique_nlp.stages.entities import gazetteers, role_of
-
-    match = re.match(r"\s*(?:[A-Z][\w.]*\s+)?,\s+([^,;.«»“”()]+(?:,\s*(?:de|du|des|of|and|et)"
-                     r"\b[^,;.«»“”()]+)*)", after)
-    if not match:
-        return None
-    return role_of(", " + match[1], gazetteers())
+    """'X, Minister of Public Safety and Emergency Preparedness, said': the apposition after
+    a name, when it opens with an office; cut before a speech verb, a relative clause, or an
+    'and' that leads to another person."""
+    match = re.match(r"\s*,\s+([^,;.«»“”()]+(?:,\s*(?:de|du|des|of|and|et)\b[^,;.«»“”()]+)*)",
+                     after)
+    if not match or re.match(r"(?i)(?:and|et|who|qui)\b", match[1]):
+        return None  # 'Ralph Goodale, et la ministre de la Justice': the next person's office
+    role = _ROLE_END.split(match[1])[0].strip()
+    joined = re.search(r"\s+(?:and|et)\s+", role)
+    if joined and any(len(m.name.split()) >= 2 for m in mentions(role[joined.end():])):
+        role = role[:joined.start()]  # 'X, Minister of Y and Jane Doe, ...'
+    if any(len(m.name.split()) >= 2 for m in mentions(role)):
+        return None  # 'X, Defense Secretary James Mattis': the office of the next person
+    if _NEXT_NAME.match(after[match.end():]):
+        return None  # 'X, le ministre de la Justice, David Lametti': the next person's office
+    words = re.findall(r"[\w-]+", fold(role))[:4]
+    if cues().role_heads.search(" " + " ".join(words) + " "):
+        return role[:120]
+    return None
 
 
 def merge(found: Iterable[Mention]) -> list[tuple[str, str | None, list[Mention]]]:
     """One entry per person: mentions of one surname together (the fullest name kept), in
-    order of first mention; the role is the first one printed."""
+    order of first mention; the role is the fullest one printed ('Minister Goodale' then
+    'Ralph Goodale, Minister of Public Safety': the second)."""
     groups: dict[str, list[Mention]] = {}
     for mention in found:
         key = fold(mention.name.split()[-1])
@@ -255,7 +271,8 @@ def merge(found: Iterable[Mention]) -> list[tuple[str, str | None, list[Mention]
     people = []
     for group in groups.values():
         name = max((m.name for m in group), key=lambda n: (len(n.split()), len(n)))
-        role = next((m.role for m in group if m.role), None)
+        roles = [m.role for m in group if m.role]
+        role = max(roles, key=lambda r: (len(r.split()), -roles.index(r))) if roles else None
         people.append((name, role, group))
     return people
 
