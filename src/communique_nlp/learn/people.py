@@ -10,13 +10,28 @@ mention. Labelled by the gold ``people`` with SPEC.md's name rule.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
+
+from communique_nlp.assets import model_path
 
 from communique_nlp.stages.people import Mention
 
 MODEL = "people"
 YES, NO = "yes", "no"
+
+
+@cache
+def dictionary_words() -> frozenset[str]:
+    """Every word form of the lemma tables (models/lemmas), casefolded: common words, which a
+    personal name's words seldom are."""
+    words: set[str] = set()
+    for language in ("en", "fr"):
+        table = json.loads(model_path("lemmas", f"{language}.json").read_text(encoding="utf-8"))
+        words.update(w.casefold() for pair in table.items() for w in pair)
+    return frozenset(words)
 
 
 def features(name: str, mentions: Sequence[Mention], lowercase_words: frozenset[str],
@@ -43,6 +58,8 @@ def features(name: str, mentions: Sequence[Mention], lowercase_words: frozenset[
         "hyphen": float(any("-" in w for w in words)),
         "lowercase_word": float(any(w.casefold() in lowercase_words for w in words)),
         "last_lowercase": float(words[-1].casefold() in lowercase_words),
+        "dictionary_word": float(any(w.casefold() in dictionary_words() for w in words)),
+        "all_dictionary": float(all(w.casefold() in dictionary_words() for w in words)),
         f"first:{words[0].casefold()}": 1.0 if len(words) >= 2 else 0.0,
         f"prev:{first.previous}": 1.0,
         f"next:{first.following}": 1.0,

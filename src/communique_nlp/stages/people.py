@@ -161,7 +161,9 @@ def _run(text: str, tokens: Sequence[tuple[int, int, str]],
         if run and not re.fullmatch(r" ", text[run[-1][1]:start]):
             break
         run.append((start, end, word))
-        if word.endswith(("'s", "’s")) or (word.endswith(".") and kind != "initial"):
+        abbreviation = kind == "word" and len(word) <= 4  # 'Sh.' in 'Mansour Ayyad Sh. A. Al..'
+        if word.endswith(("'s", "’s")) or (word.endswith(".") and kind != "initial"
+                                           and not abbreviation):
             break
     while run and _kind(run[-1][2]) == "particle":
         run.pop()
@@ -174,8 +176,7 @@ def _mention(text: str, run: list[tuple[int, int, str]], in_title: bool,
     words = [w for _, _, w in run]
     # the name is what follows the last honorific, role or common word of the run
     cuts = [i for i, w in enumerate(words) if _kind(w) != "particle"
-            and (fold(w.rstrip(".")) in names.openers or fold(w) in names.openers
-                 or fold(_clean(w)) in names.not_names)]
+            and (_opener(w) or fold(_clean(w)) in names.not_names or _named_thing(w))]
     # 'Sir Julian King': a last word that is also a title ('King') is the surname
     cut = cuts[-1] if cuts else -1
     if cut == len(words) - 1 and len(cuts) >= 2 and fold(_clean(words[-1])) not in names.not_names:
@@ -191,14 +192,16 @@ def _mention(text: str, run: list[tuple[int, int, str]], in_title: bool,
         return None
     start, end = name_tokens[0][0], name_tokens[-1][1]
     name = _clean(text[start:end])
-    opened = any(fold(w.rstrip(".")) in names.openers or fold(w) in names.openers
-                 for w in words[:cut + 1])
+    before = text[:run[0][0]]
+    previous = re.findall(r"[\w'’]+", before[-40:])
+    # 'Minister X', 'M. X', and in French a title in lower case: 'le président Biden'
+    opened = any(_opener(w) for w in words[:cut + 1]) or bool(
+        previous and previous[-1].islower() and fold(previous[-1]) not in names.not_names
+        and _opener(previous[-1]))
     if len(name_tokens) == 1 and not opened and not _SAID.match(text[end:]):
         return None
     if all(_kind(w) == "capitals" for _, _, w in name_tokens) and len(name_tokens) == 1:
         return None  # 'RCMP', 'NATO': an acronym alone is no name
-    before = text[:run[0][0]]
-    previous = re.findall(r"[\w'’]+", before[-40:])
     following = re.findall(r"[\w'’]+", text[end:end + 40])
     sentence_start = not before.strip() or bool(re.search(r"[.!?:»”\n]\s*$", before))
     return Mention(
@@ -208,6 +211,21 @@ def _mention(text: str, run: list[tuple[int, int, str]], in_title: bool,
         said=bool(_SAID.match(text[end:])), in_title=in_title,
         previous=fold(previous[-1]) if previous else "",
         following=fold(following[0]) if following else "", sentence_start=sentence_start)
+
+
+def _opener(word: str) -> bool:
+    """An honorific or a role word, singular or plural ('Commissioners Avramopoulos')."""
+    openers = cues().openers
+    word = fold(word)
+    return word in openers or word.rstrip(".") in openers or (
+        word.endswith("s") and word[:-1] in openers)
+
+
+def _named_thing(word: str) -> bool:
+    """A country or an organisation named by one word ('Fedpol', 'Etats-Unis')."""
+    from communique_nlp.stages.entities import countries_in, organizations_in
+
+    return bool(countries_in(word, "en") or organizations_in(word, "en"))
 
 
 def _clean(name: str) -> str:
