@@ -16,7 +16,6 @@ from functools import cache
 from typing import Any
 
 from communique_nlp.assets import model_path
-
 from communique_nlp.stages.people import Mention
 
 MODEL = "people"

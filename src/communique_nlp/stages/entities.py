@@ -24,7 +24,7 @@ from communique_nlp.learn import kind, parties, people
 from communique_nlp.learn.store import load_model
 from communique_nlp.model import Document, Entities, Person, Section
 from communique_nlp.nlp import Gazetteer
-from communique_nlp.stages.people import Mention, mentions, merge
+from communique_nlp.stages.people import Mention, mentions, merge, role_lines
 from communique_nlp.stages.place import find_place
 from communique_nlp.stages.segment import is_date_line
 from communique_nlp.text import fold
@@ -226,8 +226,12 @@ def people_candidates(document: Document
                       ) -> list[tuple[str, str | None, list[Mention], dict[str, float]]]:
     """Each candidate person with its mentions and features (learn/people.py)."""
     texts = own_texts(document)
-    found = [m for index, (text, _) in enumerate(texts)
-             for m in mentions(text, in_title=index == 0 and text == document.title)]
+    found = []
+    for index, (text, _) in enumerate(texts):
+        found_here = mentions(text, in_title=index == 0 and text == document.title)
+        if len(found_here) == 1 and not found_here[0].role:
+            found_here[0].role_after = role_lines([t for t, _ in texts[index + 1:index + 4]])
+        found.extend(found_here)
     lowercase = frozenset(w for text, _ in texts
                           for w in re.findall(r"\b[a-zß-ÿ][\w'’-]*", text))
     return [(name, role, group, people.features(

@@ -64,7 +64,10 @@ def cues() -> _Cues:
     openers -= {fold(str(c)) for cs in data["role_connectors"].values() for c in cs}
     openers -= {fold(str(p)) for ps in data["post_nominals"].values() for p in ps}
     folded_heads = {fold(h) for h in heads}
-    ordered = sorted({fold(h) for h in honorifics} - folded_heads, key=len, reverse=True)
+    head_words = {word for head in folded_heads for word in head.split()}
+    # only courtesy titles are left out of a role: 'General' ends 'Attorney General'
+    ordered = sorted({fold(h) for h in honorifics} - folded_heads - head_words, key=len,
+                     reverse=True)
     tail = "|".join(re.escape(h) for h in ordered)
     months = load_yaml("months.yaml")
     month_names = {fold(str(m)) for ms in months["months"].values() for m in ms
@@ -276,6 +279,18 @@ def _role_after(after: str) -> str | None:
     if cues().role_heads.search(" " + " ".join(words) + " "):
         return role[:120]
     return None
+
+
+def role_lines(following: Sequence[str]) -> str | None:
+    """A signature block's offices, each on its own line under the name ('The Hon Richard
+    Marles MP' / 'Deputy Prime Minister' / 'Minister for Defence'), joined by commas."""
+    offices = []
+    for line in following:
+        words = re.findall(r"[\w-]+", fold(line))[:4]
+        if len(line) > 90 or not cues().role_heads.match(" ".join(words)):
+            break
+        offices.append(line.strip(" ,"))
+    return ", ".join(offices)[:120] or None
 
 
 def merge(found: Iterable[Mention]) -> list[tuple[str, str | None, list[Mention]]]:
