@@ -7,7 +7,7 @@
   as ISO 3166-1 alpha-2 codes, longest match first so 'New South Wales' is not Wales;
 - organisations from ``models/organizations.yaml``; people from name candidates and the
   roles printed beside them (``stages/people.py``), chosen by the learned people model;
-- parties, the countries that issue or sign the document (``learn/parties.py``).
+- parties, the countries that issue or sign the document (``stages/parties.py``).
 """
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING
 
 from communique_nlp.assets import load_yaml
 from communique_nlp.dates import find_dates
-from communique_nlp.learn import kind, parties, people
+from communique_nlp.learn import kind, people
 from communique_nlp.learn.store import load_model
 from communique_nlp.model import Document, Entities, Person, Section
 from communique_nlp.nlp import Gazetteer
+from communique_nlp.stages.parties import find_parties
 from communique_nlp.stages.people import Mention, mentions, merge, role_lines
 from communique_nlp.stages.place import find_place
 from communique_nlp.stages.segment import is_date_line
@@ -88,7 +89,7 @@ def find_entities(document: Document, model_dir: Path | None = None) -> Document
         people=document_people(document, model_dir),
     )
     document = replace(document, entities=entities)
-    entities = replace(entities, parties=tuple(document_parties(document, model_dir)))
+    entities = replace(entities, parties=tuple(find_parties(document)))
     document = replace(document, entities=entities)
     return replace(document, kind=document_kind(document, model_dir))
 
@@ -238,16 +239,6 @@ def people_candidates(document: Document
                 name, group, lowercase, bool(countries_in(name, "en") or organizations_in(
                     name, "en"))))
             for name, role, group in merge(found)]
-
-
-def document_parties(document: Document, model_dir: Path | None = None) -> list[str]:
-    """The learned parties (models/learned/parties.json), the rule verdict among the features
-    of each candidate country; the rule verdict alone when no model is there."""
-    model = load_model(parties.MODEL, model_dir)
-    if model is None:
-        return parties.rule_parties(document)
-    return parties.choose([(code, model.probability(features, parties.YES))
-                           for code, features in parties.candidates(document).items()])
 
 
 def rule_kind(document: Document) -> str:
