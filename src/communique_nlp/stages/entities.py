@@ -44,6 +44,7 @@ class _Gazetteers:
     countries: Gazetteer  # names and adjectives -> ISO code; '-' for names that are not
     organizations: Gazetteer  # acronyms, compared exactly
     organizations_lower: Gazetteer  # names, compared casefolded
+    listed: Gazetteer  # listed terrorist entities (models/listed_entities.yaml), exactly
 
 
 @cache
@@ -60,7 +61,11 @@ def gazetteers() -> _Gazetteers:
                load_yaml("organizations.yaml")["organizations"]
                for alias in [entry["name"], *(entry.get("aliases") or [])]]
     exact = [(name, alias) for name, alias in aliases if alias.isupper() or len(alias) <= 4]
+    listed = [(str(entry["name"]), str(alias)) for entry in
+              load_yaml("listed_entities.yaml")["entities"]
+              for alias in [entry["name"], *(entry.get("aliases") or [])]]
     return _Gazetteers(
+        listed=Gazetteer(listed),
         countries=Gazetteer(names),
         organizations=Gazetteer(exact),
         organizations_lower=Gazetteer([p for p in aliases if p not in set(exact)], str.casefold),
@@ -110,7 +115,12 @@ def organization_spans(text: str) -> list[tuple[int, int]]:
 
 
 def organizations_in(text: str, language: str) -> list[str]:
-    return [name for name, _, _ in _organization_matches(text)]
+    """Organisations and listed groups named in ``text``; a group named inside an
+    organisation's name ('Global Coalition against Daesh') is not counted apart."""
+    matches = _organization_matches(text)
+    listed = [name for name, start, end in gazetteers().listed.spans(text)
+              if not any(s <= start and end <= e for _, s, e in matches)]
+    return [name for name, _, _ in matches] + listed
 
 
 def _date_and_place(sections: tuple[Section, ...]) -> tuple[str | None, str | None]:
