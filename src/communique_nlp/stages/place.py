@@ -26,6 +26,7 @@ from communique_nlp.text import fold
 
 TOP_PARAGRAPHS = 25  # how far into the chrome and the opening a dateline is looked for
 OPENING_PARAGRAPHS = 4  # where a meeting place is looked for
+MEETING_WINDOW = 150  # characters after a meeting word in which 'in X' is looked for
 _UPPER = "A-ZÀ-ÖØ-ÞŠŽČĆĐŁŒ"
 _WORD = rf"[{_UPPER}][\w'’.\-]*"
 _PARTICLE = r"(?:de|du|des|la|le|of|the|sur|en|am|upon|on)"
@@ -36,9 +37,11 @@ _OPENING = re.compile(rf"^\s*(?P<place>{_NAME}){_REGION}(?P<rest>.*)$", re.S)
 _CAPS_DASH = re.compile(r"^\s*(?:[-–—|]|--)\s*\S")  # 'WASHINGTON - Today', 'OTTAWA | (QMI)'
 _LEADING_BRACKETS = re.compile(r"^\s*(?:\((?:[^()]|\([^()]*\))*\)\s*)+")  # '(MENAFN- ...) '
 # between a dateline's place and its date: ', ', ', ON, le ', ' (Ontario), ', ', the '
-_DATE_LEAD = re.compile(rf"^(?:\s*\([^)]{{2,30}}\))?\s*,?"
-                        rf"(?:\s*{_WORD}(?:\s+{_WORD}){{0,2}}\.?\s*,)?\s*"
-                        r"(?:le|les|the|on)?\s*$", re.I)
+_DATE_LEAD = re.compile(rf"^(?:\s*\([^)]{{2,30}}\)\s*,?"
+                        rf"|\s*,(?:\s*{_WORD}(?:\s+{_WORD}){{0,2}}\.?\s*,)?)"
+                        r"\s*(?:le|les|the|on)?\s*$", re.I)
+_PREPOSITION = re.compile(rf"(?<![\w'’])(?:in|at|à|au)\s+"
+                          rf"(?:the\s+city\s+of\s+|la\s+ville\s+de\s+)?(?P<place>{_NAME})(?P<then>,\s*(?P<next>{_NAME}))?")
 _AFTER_DATE = re.compile(rf"^\s*(?:[-–—|]|--)\s*(?P<place>{_NAME}){_REGION}\s*(?:[-–—|]|--|$)")
 
 
@@ -47,6 +50,8 @@ class _Cues:
     not_places: frozenset[str]
     not_place_words: frozenset[str]
     meeting: re.Pattern[str]
+    day_month: re.Pattern[str]  # ', July 31', ', les 27 et 28 octobre': a date without a year
+    month_day_start: re.Pattern[str]  # 'Le 9 janvier –', 'March 3 -' opening a line
     city_states: frozenset[str]
 
 
@@ -56,9 +61,19 @@ def _cues() -> _Cues:
     weekdays = load_yaml("months.yaml")["weekdays"]
     cues = {fold(str(w)) for ws in data["meeting_cues"].values() for w in ws}
     names = "|".join(rf"{re.escape(c)}" for c in sorted(cues, key=len, reverse=True))
-    meeting = re.compile(rf"(?i)(?<!\w)(?:{names})\b[^.;:]{{0,90}}\b(?:in|at|à|au)\s+"
-                         rf"(?:the\s+city\s+of\s+|la\s+ville\s+de\s+)?(?-i:(?P<place>{_NAME}))")
-    return _Cues(not_places=frozenset(fold(str(w)) for w in [*data["not_places"], *weekdays]),
+    # to the end of the sentence: a full stop is one not followed by a letter ('D.C.' is not)
+    meeting = re.compile(rf"(?i)(?<!\w)(?:{names})\b(?:[^.;:]|\.(?=\w)|(?<=\b[A-Z])\.)"
+                         rf"{{0,{MEETING_WINDOW}}}")
+    months = sorted({re.escape(str(m)) for ms in load_yaml("months.yaml")["months"].values()
+                     for m in ms if len(str(m)) > 3}, key=len, reverse=True)
+    month = "(?:" + "|".join(months) + ")"
+    day = r"\d{1,2}(?:er)?(?:\s*(?:et|and|-|–|au|to)\s*\d{1,2})?"
+    day_month = re.compile(rf"(?i)^\s*,\s*(?:le\s+|les\s+|the\s+|on\s+)?(?:{day}\s+{month}|"
+                           rf"{month}\.?\s+{day})\b")
+    month_day_start = re.compile(rf"(?i)^\s*(?:le\s+|les\s+|on\s+)?(?:{day}\s+{month}|"
+                                 rf"{month}\.?\s+{day})\b")
+    return _Cues(day_month=day_month, month_day_start=month_day_start,
+                 not_places=frozenset(fold(str(w)) for w in [*data["not_places"], *weekdays]),
                  not_place_words=frozenset(fold(str(w)) for w in data["not_place_words"]),
                  meeting=meeting, city_states=frozenset(fold(str(n)) for n in
                                                         data["city_states"]))
@@ -66,7 +81,9 @@ def _cues() -> _Cues:
 
 def _usable(place: str) -> str | None:
     """The place as printed, or None for a function word, a label, a weekday or a code."""
-    place = re.split(r"\.\s", place)[0].strip(" ,.-–—")  # 'Hesse. On the agenda'
+    place = re.split(r"(?<![A-Z]\.[A-Z])\.\s", place)[0].strip(" ,-–—")  # 'Hesse. On the agenda'
+    if place.endswith(".") and not re.search(r"\b[A-Z]\.$", place):
+        place = place[:-1]  # a full stop, not the end of an abbreviation ('D.C.')
     words = place.split()
     if not words or len(place) > 40 or any(ch.isdigit() for ch in place) or "/" in place:
         return None
@@ -94,7 +111,8 @@ def _dateline(text: str) -> str | None:
     place = match["place"]
     after_place = text[match.end("place"):]
     dates = find_dates(after_place[:60])
-    dated = bool(dates) and _DATE_LEAD.match(after_place[:dates[0].start]) is not None
+    dated = ((bool(dates) and _DATE_LEAD.match(after_place[:dates[0].start]) is not None)
+             or _cues().day_month.match(after_place) is not None)
     caps = place.isupper() and len(place) >= 3 and _CAPS_DASH.match(match["rest"]) is not None
     if not (dated or caps) or _is_country(place):
         return None
@@ -114,21 +132,29 @@ def _standalone(text: str) -> str | None:
 def _after_date(text: str) -> str | None:
     """'Le 24 décembre 2024 - Ottawa (Ontario) - Affaires mondiales Canada'."""
     dates = find_dates(text)
-    if not dates or dates[0].start > 12:
-        return None
-    match = _AFTER_DATE.match(text[dates[0].end:])
+    if dates and dates[0].start <= 12:
+        end = dates[0].end
+    else:
+        yearless = _cues().month_day_start.match(text)
+        if yearless is None:
+            return None
+        end = yearless.end()
+    match = _AFTER_DATE.match(text[end:])
     if not match or _is_country(match["place"]):
         return None
     return _usable(match["place"])
 
 
 def _meeting_place(text: str) -> str | None:
-    for match in _cues().meeting.finditer(text):
-        place = match["place"]
-        if not _is_country(place):
-            usable = _usable(place)
-            if usable:
-                return usable
+    """'ministers met in Brussels', 'réunis jusqu'à vendredi à Ischia', 'held at NATO
+    Headquarters, Brussels': the first usable place after a meeting word."""
+    for cue in _cues().meeting.finditer(text):
+        for match in _PREPOSITION.finditer(cue.group()):
+            for place in (match["place"], match["next"]):
+                if place and not _is_country(place):
+                    usable = _usable(place)
+                    if usable:
+                        return usable
     return None
 
 
@@ -144,7 +170,8 @@ def find_place(title: str | None, sections: tuple[Section, ...]) -> str | None:
     for index, text in enumerate(top):
         near = top[max(0, index - 2):index + 3]
         if any(find_dates(other) for other in near if other is not text):
-            place = _standalone(text)
+            # 'Service des informations et des accréditations • New York'
+            place = _standalone(text) or _standalone(re.split(r"\s[•|]\s", text)[-1].strip())
             if place:
                 return _printed(place)
     own = [p.text for s in sections if s.kind in ("lead", "body") for p in s.paragraphs]
@@ -152,6 +179,14 @@ def find_place(title: str | None, sections: tuple[Section, ...]) -> str | None:
         place = _meeting_place(text)
         if place:
             return _printed(place)
+    for text in top:  # 'Ottawa, Ontario' alone on a line, or ending one: '... • New York'
+        parts = re.split(r"\s[•|]\s", text)
+        line = parts[-1].strip()
+        match = _OPENING.match(line)
+        if match and (len(parts) > 1 or match["place"] != line) and not match["rest"].strip():
+            place = _standalone(line)
+            if place:
+                return _printed(place)
     return None
 
 
