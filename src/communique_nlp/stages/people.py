@@ -199,8 +199,7 @@ def _mention(text: str, run: list[tuple[int, int, str]], in_title: bool,
     previous = re.findall(r"[\w'’]+", before[-40:])
     # 'Minister X', 'M. X', and in French a title in lower case: 'le président Biden'
     opened = any(_opener(w) for w in words[:cut + 1]) or bool(
-        previous and previous[-1].islower() and fold(previous[-1]) not in names.not_names
-        and _opener(previous[-1]))
+        previous and previous[-1].islower() and len(previous[-1]) > 3 and _opener(previous[-1]))
     if len(name_tokens) == 1 and not opened and not _SAID.match(text[end:]):
         return None
     if all(_kind(w) == "capitals" for _, _, w in name_tokens) and len(name_tokens) == 1:

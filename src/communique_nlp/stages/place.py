@@ -29,7 +29,7 @@ OPENING_PARAGRAPHS = 4  # where a meeting place is looked for
 MEETING_WINDOW = 150  # characters after a meeting word in which 'in X' is looked for
 _UPPER = "A-ZÀ-ÖØ-ÞŠŽČĆĐŁŒ"
 _WORD = rf"[{_UPPER}][\w'’.\-]*"
-_PARTICLE = r"(?:de|du|des|la|le|of|the|sur|en|am|upon|on)"
+_PARTICLE = r"(?:de|du|des|la|le|of|the|sur|upon)"
 _NAME = rf"{_WORD}(?:[ \-](?:{_PARTICLE}[ \-])?{_WORD}){{0,3}}"
 _REGION = rf"(?:,\s*{_WORD}(?:\s+{_WORD})?|\s*\([^)]{{2,30}}\))?"
 # a paragraph opening with a place: 'OTTAWA, ON, le 23 nov.', 'Kingston (Ontario)'
@@ -163,7 +163,7 @@ def find_place(title: str | None, sections: tuple[Section, ...]) -> str | None:
     paragraphs = [p.text for s in sections for p in s.paragraphs if s.kind not in ("links",)]
     top = paragraphs[:TOP_PARAGRAPHS]
     signature = [p.text for s in sections if s.kind == "signature" for p in s.paragraphs]
-    for text in [*top, *signature]:
+    for text in [title or "", *top, *signature]:  # a date line may have been taken as title
         place = _dateline(text) or _after_date(text)
         if place:
             return _printed(place)
