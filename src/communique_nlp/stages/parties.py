@@ -6,9 +6,10 @@ Read from the text by rule, in this order of trust (cue words in ``models/partie
    Brazil, ...', 'the Five Countries: ...'): its members;
 2. the issuing body named at the page top ('Public Safety Canada', 'Council of the EU'), else
    at the page end: its country;
-3. countries named beside a national office at the page top ('Government of Canada', 'le
+3. an international organisation speaking at the page top (INTERPOL, UN), or a news outlet
+   anywhere (a journalist's article): none;
+4. countries named beside a national office at the page top ('Government of Canada', 'le
    ministre canadien de la Justice', 'U.S. Attorney General'): those, when one or two;
-4. an international organisation speaking at the page top (INTERPOL, UN): none;
 5. else the one country the title and opening name, if only one.
 
 A grouped cross-validated linear model over these cues (per candidate country) scored below
@@ -49,6 +50,7 @@ class _Cues:
     issuers_exact: Gazetteer  # acronyms and short names, compared exactly
     issuers: Gazetteer  # other names, casefolded
     international: Gazetteer
+    press: Gazetteer
     intros: re.Pattern[str]
 
 
@@ -63,6 +65,7 @@ def cues() -> _Cues:
         issuers_exact=Gazetteer(exact),
         issuers=Gazetteer([n for n in names if n not in set(exact)], str.casefold),
         international=Gazetteer(international, str.casefold),
+        press=Gazetteer([("press", str(name)) for name in data["press"]]),
         intros=words_pattern({fold(str(w)) for ws in data["group_intros"].values() for w in ws}),
     )
 
@@ -142,10 +145,10 @@ def find_parties(document: Document) -> list[str]:
     end = {code for code, _ in _issuers(view.whole[-END_CHARS:])}
     if end:
         return sorted(end)
+    if cues().international.spans(view.whole[:TOP_CHARS]) or cues().press.spans(view.whole):
+        return []
     offices = {code for code, _ in office_countries(view.whole[:TOP_CHARS])}
     if 0 < len(offices) <= 2:
         return sorted(offices)
-    if cues().international.spans(view.whole[:TOP_CHARS]):
-        return []
     opening = {code for code, _, _ in _country_spans(view.opening)}
     return sorted(opening) if len(opening) == 1 else []
