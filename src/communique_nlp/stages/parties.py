@@ -75,13 +75,16 @@ class _View:
     """The parts of a document the features look at."""
 
     title: str
-    whole: str  # every section, chrome included, in reading order
+    whole: str  # the whole text, chrome included, in reading order
     opening: str  # the title and the first paragraphs of the own text
 
 
 def _view(document: Document) -> _View:
     title = document.title or ""
-    whole = "\n".join([title, *(p.text for s in document.sections for p in s.paragraphs)])
+    # the text as read, chrome included: a 'Source: New Zealand Police' line the sections
+    # leave out still names the issuer
+    whole = "\n".join([title, document.text or "\n".join(
+        p.text for s in document.sections for p in s.paragraphs)])
     own_paragraphs = [p.text for s in document.sections if s.kind in OWN_KINDS
                       for p in s.paragraphs]
     opening = [p for p in own_paragraphs if len(p) >= OPENING_MIN_CHARS][:OPENING_PARAGRAPHS]
