@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from communique_nlp.assets import model_path
-from communique_nlp.stages.people import Mention
+from communique_nlp.stages.people import Mention, cues
 
 MODEL = "people"
 YES, NO = "yes", "no"
@@ -38,6 +38,8 @@ def features(name: str, mentions: Sequence[Mention], lowercase_words: frozenset[
     """``lowercase_words``: the words the document writes in lower case (a name's words
     rarely are); ``named_thing``: the name holds a country or an organisation."""
     words = name.split()
+    particles = cues().particles
+    core = [w for w in words if w not in particles] or words  # 'de' in 'Gilles de Kerchove'
     first = mentions[0]
     found: dict[str, float] = {
         "bias_person": 1.0,
@@ -53,12 +55,12 @@ def features(name: str, mentions: Sequence[Mention], lowercase_words: frozenset[
         f"words={min(len(words), 4)}": 1.0,
         "initial": float(any(len(w) == 2 and w.endswith(".") for w in words)),
         "capitals": float(any(w.isupper() and len(w) > 2 for w in words)),
-        "particle": float(any(w.islower() for w in words)),
+        "particle": float(len(core) < len(words)),
         "hyphen": float(any("-" in w for w in words)),
-        "lowercase_word": float(any(w.casefold() in lowercase_words for w in words)),
+        "lowercase_word": float(any(w.casefold() in lowercase_words for w in core)),
         "last_lowercase": float(words[-1].casefold() in lowercase_words),
-        "dictionary_word": float(any(w.casefold() in dictionary_words() for w in words)),
-        "all_dictionary": float(all(w.casefold() in dictionary_words() for w in words)),
+        "dictionary_word": float(any(w.casefold() in dictionary_words() for w in core)),
+        "all_dictionary": float(all(w.casefold() in dictionary_words() for w in core)),
         f"first:{words[0].casefold()}": 1.0 if len(words) >= 2 else 0.0,
         f"prev:{first.previous}": 1.0,
         f"next:{first.following}": 1.0,

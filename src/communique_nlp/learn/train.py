@@ -45,7 +45,7 @@ def _people_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
 
 COMPONENTS: tuple[Component, ...] = (
     Component("kind", _kind_examples, c=0.5),
-    Component("people", _people_examples, c=3.0),
+    Component("people", _people_examples, c=1.0),
 )
 
 

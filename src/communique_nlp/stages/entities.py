@@ -241,7 +241,8 @@ def people_candidates(document: Document
     for index, (text, _) in enumerate(texts):
         found_here = mentions(text, in_title=index == 0 and text == document.title)
         if len(found_here) == 1 and not found_here[0].role:
-            found_here[0].role_after = role_lines([t for t, _ in texts[index + 1:index + 4]])
+            found_here[0].role_after = role_lines([t for t, _ in texts[max(0, index - 3):index]],
+                                                  [t for t, _ in texts[index + 1:index + 4]])
         found.extend(found_here)
     lowercase = frozenset(w for text, _ in texts
                           for w in re.findall(r"\b[a-zß-ÿ][\w'’-]*", text))

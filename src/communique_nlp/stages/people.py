@@ -243,7 +243,10 @@ def _role_before(before: str) -> str | None:
     between (``role_stop_words``); the honorific before the name is left out."""
     names = cues()
     clause = _CLAUSE_BREAK.split(before)[-1][-ROLE_MAX_CHARS:]
-    stretch = names.honorific_tail.sub("", clause.strip()).strip(" ,")
+    stretch = clause.strip()
+    while (shorter := names.honorific_tail.sub("", stretch).strip(" ,")) != stretch:
+        stretch = shorter  # 'Le Président de la République, Son Excellence Monsieur'
+    stretch = stretch.strip(" ,")
     folded = fold(stretch)
     if not stretch or len(folded) != len(stretch):
         return None
@@ -280,16 +283,28 @@ def _role_after(after: str) -> str | None:
     return None
 
 
-def role_lines(following: Sequence[str]) -> str | None:
-    """A signature block's offices, each on its own line under the name ('The Hon Richard
-    Marles MP' / 'Deputy Prime Minister' / 'Minister for Defence'), joined by commas."""
-    offices = []
-    for line in following:
-        words = re.findall(r"[\w-]+", fold(line))[:4]
-        if len(line) > 90 or not cues().role_heads.match(" ".join(words)):
+def is_role_line(line: str) -> bool:
+    """A line that is an office and nothing more ('Minister for Defence')."""
+    words = re.findall(r"[\w-]+", fold(line))[:4]
+    return len(line) <= 90 and cues().role_heads.match(" ".join(words)) is not None
+
+
+def role_lines(before: Sequence[str], after: Sequence[str]) -> str | None:
+    """A signature block's offices, each on its own line above the name ('Deputy Prime
+    Minister' / 'Minister for Defence' / 'The Hon Richard Marles MP') or under it, joined by
+    commas. ``before`` are the lines above the name's line, nearest last; offices above the
+    name are preferred (a block of several people printed that way reads top-down)."""
+    above: list[str] = []
+    for line in reversed(before):
+        if not is_role_line(line):
             break
-        offices.append(line.strip(" ,"))
-    return ", ".join(offices)[:120] or None
+        above.insert(0, line.strip(" ,"))
+    below: list[str] = []
+    for line in after:
+        if not is_role_line(line):
+            break
+        below.append(line.strip(" ,"))
+    return ", ".join(above or below)[:120] or None
 
 
 def merge(found: Iterable[Mention]) -> list[tuple[str, str | None, list[Mention]]]:
