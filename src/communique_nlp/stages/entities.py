@@ -85,13 +85,14 @@ def find_entities(document: Document, model_dir: Path | None = None) -> Document
             organizations.setdefault(name, position)
             position += 1
     date, _ = _date_and_place(document.sections)
-    place = find_place(document.title, document.sections)
+    people_found = document_people(document, model_dir)
+    place = find_place(document.title, document.sections, {p.name for p in people_found})
     entities = Entities(
         date=date,
         place=place,
         countries=tuple(sorted(countries)),
         organizations=tuple(sorted(organizations, key=lambda n: (organizations[n], n))),
-        people=document_people(document, model_dir),
+        people=people_found,
     )
     document = replace(document, entities=entities)
     entities = replace(entities, parties=tuple(find_parties(document)))

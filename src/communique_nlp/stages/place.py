@@ -16,6 +16,7 @@ Never a function word ('On December 15'), a document label or a weekday
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 
@@ -24,7 +25,7 @@ from communique_nlp.dates import find_dates
 from communique_nlp.model import Section
 from communique_nlp.text import fold
 
-TOP_PARAGRAPHS = 25  # how far into the chrome and the opening a dateline is looked for
+TOP_PARAGRAPHS = 40  # how far into the chrome and the opening a dateline is looked for
 OPENING_PARAGRAPHS = 4  # where a meeting place is looked for
 MEETING_WINDOW = 150  # characters after a meeting word in which 'in X' is looked for
 _UPPER = "A-ZÀ-ÖØ-ÞŠŽČĆĐŁŒ"
@@ -42,6 +43,8 @@ _DATE_LEAD = re.compile(rf"^(?:\s*\([^)]{{2,30}}\)\s*,?"
                         r"\s*(?:le|les|the|on)?\s*$", re.I)
 _PREPOSITION = re.compile(rf"(?<![\w'’])(?:in|at|à|au)\s+"
                           rf"(?:the\s+city\s+of\s+|la\s+ville\s+de\s+)?(?P<place>{_NAME})(?P<then>,\s*(?P<next>{_NAME}))?")
+# '(Bruxelles, 14/05/2020)': a release's place and date in brackets
+_BRACKETED = re.compile(rf"\((?P<place>{_NAME}),\s*\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}\)")
 _AFTER_DATE = re.compile(rf"^\s*(?:[-–—|]|--)\s*(?P<place>{_NAME}){_REGION}\s*(?:[-–—|]|--|$)")
 
 
@@ -65,13 +68,13 @@ def _cues() -> _Cues:
     meeting = re.compile(rf"(?i)(?<!\w)(?:{names})\b(?:[^.;:]|\.(?=\w)|(?<=\b[A-Z])\.)"
                          rf"{{0,{MEETING_WINDOW}}}")
     months = sorted({re.escape(str(m)) for ms in load_yaml("months.yaml")["months"].values()
-                     for m in ms if len(str(m)) > 3}, key=len, reverse=True)
-    month = "(?:" + "|".join(months) + ")"
+                     for m in ms if len(str(m)) >= 3}, key=len, reverse=True)
+    month = "(?:" + "|".join(months) + r")\w*\.?"  # 'juill.' as well as 'juil' and 'juillet'
     day = r"\d{1,2}(?:er)?(?:\s*(?:et|and|-|–|au|to)\s*\d{1,2})?"
     day_month = re.compile(rf"(?i)^\s*,\s*(?:le\s+|les\s+|the\s+|on\s+)?(?:{day}\s+{month}|"
-                           rf"{month}\.?\s+{day})\b")
+                           rf"{month}\s+{day}\b)")
     month_day_start = re.compile(rf"(?i)^\s*(?:le\s+|les\s+|on\s+)?(?:{day}\s+{month}|"
-                                 rf"{month}\.?\s+{day})\b")
+                                 rf"{month}\s+{day}\b)")
     return _Cues(day_month=day_month, month_day_start=month_day_start,
                  not_places=frozenset(fold(str(w)) for w in [*data["not_places"], *weekdays]),
                  not_place_words=frozenset(fold(str(w)) for w in data["not_place_words"]),
@@ -81,7 +84,9 @@ def _cues() -> _Cues:
 
 def _usable(place: str) -> str | None:
     """The place as printed, or None for a function word, a label, a weekday or a code."""
-    place = re.split(r"(?<![A-Z]\.[A-Z])\.\s", place)[0].strip(" ,-–—")  # 'Hesse. On the agenda'
+    # 'Hesse. On the agenda', 'Washington D.C. The United States': a sentence starts
+    place = re.split(r"(?<![A-Z]\.[A-Z])\.\s|(?<=\.)\s+(?=(?:The|Le|La|Les|On|In|This|It|We)\b)",
+                     place)[0].strip(" ,-–—")
     if place.endswith(".") and not re.search(r"\b[A-Z]\.$", place):
         place = place[:-1]  # a full stop, not the end of an abbreviation ('D.C.')
     words = place.split()
@@ -129,6 +134,11 @@ def _standalone(text: str) -> str | None:
     return _usable(match["place"])
 
 
+def _has_region(line: str) -> bool:
+    match = _OPENING.match(line)
+    return bool(match and match["place"] != line.strip())
+
+
 def _after_date(text: str) -> str | None:
     """'Le 24 décembre 2024 - Ottawa (Ontario) - Affaires mondiales Canada'."""
     dates = find_dates(text)
@@ -158,22 +168,33 @@ def _meeting_place(text: str) -> str | None:
     return None
 
 
-def find_place(title: str | None, sections: tuple[Section, ...]) -> str | None:
-    """The dateline city, else the meeting place (see the module docstring)."""
+def find_place(title: str | None, sections: tuple[Section, ...],
+               people: Collection[str] = ()) -> str | None:
+    """The dateline city, else the meeting place (see the module docstring); never one of
+    the ``people`` named in the document (a speaker's name alone on a line)."""
+    return _find_place(title, sections, frozenset(people))
+
+
+def _find_place(title: str | None, sections: tuple[Section, ...],
+                people: frozenset[str]) -> str | None:
     paragraphs = [p.text for s in sections for p in s.paragraphs if s.kind not in ("links",)]
     top = paragraphs[:TOP_PARAGRAPHS]
     signature = [p.text for s in sections if s.kind == "signature" for p in s.paragraphs]
     for text in [title or "", *top, *signature]:  # a date line may have been taken as title
-        place = _dateline(text) or _after_date(text)
+        bracketed = _BRACKETED.search(text)
+        place = _dateline(text) or _after_date(text) or (
+            _usable(bracketed["place"]) if bracketed else None)
         if place:
             return _printed(place)
-    for index, text in enumerate(top):
-        near = top[max(0, index - 2):index + 3]
-        if any(find_dates(other) for other in near if other is not text):
-            # 'Service des informations et des accréditations • New York'
-            place = _standalone(text) or _standalone(re.split(r"\s[•|]\s", text)[-1].strip())
-            if place:
-                return _printed(place)
+    beside_dates = [text for index, text in enumerate(top)
+                    if any(find_dates(other) for other in top[max(0, index - 2):index + 3]
+                           if other is not text)]
+    # a line with a region ('Ottawa (Ontario)') before a bare one, which may be a name
+    for text in sorted(beside_dates, key=lambda line: not _has_region(line)):
+        # 'Service des informations et des accréditations • New York'
+        place = _standalone(text) or _standalone(re.split(r"\s[•|]\s", text)[-1].strip())
+        if place and place not in people:
+            return _printed(place)
     own = [p.text for s in sections if s.kind in ("lead", "body") for p in s.paragraphs]
     for text in [title or "", *own[:OPENING_PARAGRAPHS]]:
         place = _meeting_place(text)
