@@ -35,6 +35,7 @@ _SAID = re.compile(r"^\s*(?:,\s*)?(?:said|says|added|stated|noted|explained|told
                    r"a annoncé|a rappelé|déclare|affirme)\b")
 _CLAUSE_BREAK = re.compile(r"[.;:!?«»“”\"()\[\]\n•]")
 ROLE_MAX_CHARS = 160
+CONTEXT_CHARS = 400  # how far before and after a name its role and context are read
 _NEXT_NAME = re.compile(rf"^\s*,\s*(?i:l['’]honorable\s+|the\s+honourable\s+)?"
                         rf"[{_UPPER}][\w'’\-]+\s+[{_UPPER}][\w'’\-]+")
 _ROLE_END = re.compile(r"\s+(?:said|says|a déclaré|a dit|who|qui|added|stated|announced|"
@@ -195,12 +196,14 @@ def _mention(text: str, run: list[tuple[int, int, str]], in_title: bool,
         return None
     start, end = name_tokens[0][0], name_tokens[-1][1]
     name = _clean(text[start:end])
-    before = text[:run[0][0]]
+    # what surrounds the name, within bounds: a paragraph of a thousand names stays linear
+    before = text[max(0, run[0][0] - CONTEXT_CHARS):run[0][0]]
+    after = text[end:end + CONTEXT_CHARS]
     previous = re.findall(r"[\w'’]+", before[-40:])
     # 'Minister X', 'M. X', and in French a title in lower case: 'le président Biden'
     opened = any(_opener(w) for w in words[:cut + 1]) or bool(
         previous and previous[-1].islower() and len(previous[-1]) > 3 and _opener(previous[-1]))
-    if len(name_tokens) == 1 and not opened and not _SAID.match(text[end:]):
+    if len(name_tokens) == 1 and not opened and not _SAID.match(after):
         return None
     if all(_kind(w) == "capitals" for _, _, w in name_tokens) and len(name_tokens) == 1:
         return None  # 'RCMP', 'NATO': an acronym alone is no name
@@ -208,9 +211,9 @@ def _mention(text: str, run: list[tuple[int, int, str]], in_title: bool,
     sentence_start = not before.strip() or bool(re.search(r"[.!?:»”\n]\s*$", before))
     return Mention(
         name=name, start=start, end=end,
-        role_before=_role_before(text[previous_end:start]),
-        role_after=_role_after(text[end:]), opener=opened,
-        said=bool(_SAID.match(text[end:])), in_title=in_title,
+        role_before=_role_before(text[max(previous_end, start - CONTEXT_CHARS):start]),
+        role_after=_role_after(after), opener=opened,
+        said=bool(_SAID.match(after)), in_title=in_title,
         previous=fold(previous[-1]) if previous else "",
         following=fold(following[0]) if following else "", sentence_start=sentence_start)
 
