@@ -63,7 +63,9 @@ def cues() -> _Cues:
     openers = {fold(word) for phrase in honorifics | heads for word in phrase.split()
                if word[:1].isupper() or word[:1].islower()}
     openers -= {fold(str(c)) for cs in data["role_connectors"].values() for c in cs}
-    openers -= {fold(str(p)) for ps in data["post_nominals"].values() for p in ps}
+    # 'MP' after a name is no title before one; 'Ms' is both a post-nominal and a title
+    openers -= ({fold(str(p)) for ps in data["post_nominals"].values() for p in ps}
+                - {fold(h) for h in honorifics})
     folded_heads = {fold(h) for h in heads}
     head_words = {word for head in folded_heads for word in head.split()}
     # only courtesy titles are left out of a role: 'General' ends 'Attorney General'
