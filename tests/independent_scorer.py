@@ -92,6 +92,58 @@ def greedy(gold: list[str], pred: list[str]) -> list[tuple[int, int]]:
         free_p.discard(best[2])
 
 
+def name_tokens(name: str) -> list[str]:
+    return re.findall(r"\w+(?:['-]\w+)*", norm(name))
+
+
+def people_rank(g: str, p: str) -> int:
+    """2 equal names, 1 same surname and compatible given names, 0 no match."""
+    a, b = name_tokens(g), name_tokens(p)
+    if not a or not b:
+        return 0
+    if a == b:
+        return 2
+    if a[-1] != b[-1]:
+        return 0
+    for x, y in zip(a[:-1], b[:-1], strict=False):
+        initial = (len(x) == 1 and y[0] == x) or (len(y) == 1 and x[0] == y)
+        if x != y and not initial:
+            return 0
+    return 1
+
+
+def pair_people(gold: list[str], pred: list[str]) -> list[tuple[int, int]]:
+    pairs: list[tuple[int, int]] = []
+    for wanted in (2, 1):  # exact names pair first, in gold then prediction order
+        for i, g in enumerate(gold):
+            if any(i == a for a, _ in pairs):
+                continue
+            for j, p in enumerate(pred):
+                if all(j != b for _, b in pairs) and people_rank(g, p) == wanted:
+                    pairs.append((i, j))
+                    break
+    return pairs
+
+
+def same_role(g: Any, p: Any) -> bool:
+    a, b = norm(as_str(g)), norm(as_str(p))
+    if a == "" or b == "":
+        return a == b
+    if rank(a, b) is not None:
+        return True
+    short, long_ = sorted([a, b], key=len)
+    if len(short.split()) < 2:
+        return False
+    at = long_.find(short)
+    while at >= 0:
+        before = long_[at - 1] if at else " "
+        after = long_[at + len(short)] if at + len(short) < len(long_) else " "
+        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+            return True
+        at = long_.find(short, at + 1)
+    return False
+
+
 def prf(tp: int, fp: int, fn: int) -> dict[str, Any]:
     p = 1.0 if tp + fp == 0 else tp / (tp + fp)
     r = 1.0 if tp + fn == 0 else tp / (tp + fn)
@@ -103,9 +155,10 @@ def score(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
     """SPEC's eval object for (gold, prediction) dict pairs."""
     t: dict[str, list[int]] = {k: [0, 0, 0] for k in
                                ["headings", "bullets", "commitments", "commitment_themes",
-                                "countries", "themes"]}
+                                "countries", "themes", "people", "parties"]}
     acc: dict[str, list[int]] = {k: [0, 0] for k in
-                                 ["language", "kind", "date", "title", "section_kind"]}
+                                 ["language", "kind", "date", "title", "section_kind", "role",
+                                  "place"]}
     per: dict[str, list[int]] = {k: [0, 0, 0] for k in CORE}
 
     def add(key: str, tp: int, fp: int, fn: int) -> None:
@@ -161,11 +214,25 @@ def score(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
                 per[theme][0] += int(theme in a and theme in b)
                 per[theme][1] += int(theme in b and theme not in a)
                 per[theme][2] += int(theme in a and theme not in b)
-        for key in ["language", "kind", "date", "title"]:
+        if gold.get("people") is not None:
+            gp = [(as_str(x.get("name")), x.get("role")) for x in gold["people"]]
+            pp = [(as_str(x.get("name")), x.get("role")) for x in doc.get("people") or []]
+            gp = [x for x in gp if x[0].strip()]
+            pp = [x for x in pp if x[0].strip()]
+            m = pair_people([n for n, _ in gp], [n for n, _ in pp])
+            add("people", len(m), len(pp) - len(m), len(gp) - len(m))
+            for i, j in m:
+                acc["role"][1] += 1
+                acc["role"][0] += int(same_role(gp[i][1], pp[j][1]))
+        if gold.get("parties") is not None:
+            a = {str(c).upper() for c in gold["parties"]}
+            b = {str(c).upper() for c in doc.get("parties") or []}
+            add("parties", len(a & b), len(b - a), len(a - b))
+        for key in ["language", "kind", "date", "title", "place"]:
             if gold.get(key) is None:
                 continue
             acc[key][1] += 1
-            if key == "title":
+            if key in ("title", "place"):
                 same = norm(as_str(gold[key])) == norm(as_str(doc.get(key)))
             else:
                 a_, b_ = as_str(gold[key]), as_str(doc.get(key))

@@ -441,3 +441,18 @@ def test_dev_translations_keep_their_themes(dev_dir: Path, core: set[str]) -> No
         if changes:
             problems.append(f"{en.name}/{fr.name}: {changes}")
     assert problems == []
+
+
+def test_parties_gained_and_lost() -> None:
+    # 2017: five countries sign; the next meeting drops NZ and adds the EU, while NZ is still
+    # named in the text: a country mentioned but not signing is no party
+    a = extraction("en", [], {}, countries=("AU", "CA", "GB", "NZ", "US"))
+    b = extraction("en", [], {}, countries=("AU", "CA", "EU", "GB", "NZ", "US"))
+    a["document"]["parties"] = ["AU", "CA", "GB", "NZ", "US"]
+    b["document"]["parties"] = ["AU", "CA", "EU", "GB", "US"]
+    result = diff(a, b)
+    assert (result.parties_added, result.parties_removed) == (("EU",), ("NZ",))
+    assert result.as_dict()["parties"] == {"added": ["EU"], "removed": ["NZ"]}
+    assert result.differs
+    same = diff(a, a)
+    assert same.as_dict()["parties"] == {"added": [], "removed": []} and not same.differs

@@ -85,3 +85,100 @@ def test_organizations_from_the_gazetteer() -> None:
 )
 def test_document_kind(text: str, kind: str) -> None:
     assert document(text)["kind"] == kind
+
+
+# -- people: every person once, the role printed before or after the name -----------------------
+
+def people_of(text: str) -> dict[str, str | None]:
+    return {p["name"]: p["role"] for p in document(text)["people"]}
+
+
+def test_role_printed_before_the_name_in_french_and_english() -> None:
+    people = people_of(
+        "OTTAWA, le 28 février 2017 - Le ministre de la Sécurité publique et de la Protection "
+        "civile, l'honorable Ralph Goodale, a fait la déclaration suivante. Plus tard, "
+        "Australian Foreign Minister Julie Bishop met Secretary of Defense Lloyd Austin.")
+    assert people["Ralph Goodale"] == ("ministre de la Sécurité publique et de la Protection "
+                                       "civile")
+    assert people["Julie Bishop"] == "Australian Foreign Minister"
+    assert people["Lloyd Austin"] == "Secretary of Defense"
+
+
+def test_honorifics_and_post_nominals_are_no_part_of_a_name() -> None:
+    people = people_of("The Hon Peter Dutton MP said the Government would act. Mr. Dutton "
+                       "added that the Minister, Peter Dutton, had written to the states.")
+    assert list(people) == ["Peter Dutton"]  # once, however often and however named
+
+
+def test_an_office_after_a_name_belongs_to_the_next_person_when_a_name_follows_it() -> None:
+    people = people_of("The Secretary, Michael Pompeo, Defense Secretary James Mattis, and "
+                       "Foreign Minister Julie Bishop met in Palo Alto on Monday.")
+    assert people["James Mattis"] == "Defense Secretary"
+    assert people.get("Michael Pompeo") != "Defense Secretary James Mattis"
+
+
+def test_a_lower_case_title_opens_a_one_word_name() -> None:
+    people = people_of("Guidés par un engagement pris par le président Biden et le premier "
+                       "ministre Trudeau, les ministres se sont réunis à Washington.")
+    assert people["Biden"] == "président" and people["Trudeau"] == "premier ministre"
+
+
+def test_media_contacts_are_left_out() -> None:
+    text = ("OTTAWA, ON, March 3, 2026 /CNW/ - The Honourable Jane Doe-Smith, Minister of "
+            "Public Safety, announced funding for police services today.\n\nContacts\n\n"
+            "Priya Landry-Sinclair\nDirector of Communications\nOffice of the Minister\n"
+            "613-555-0100")
+    assert list(people_of(text)) == ["Jane Doe-Smith"]
+
+
+# -- place: the dateline city, or the meeting place; never a function word ------------------------
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("On December 15, 2023, the ministers adopted a statement on terrorism.", None),
+        ("Tuesday, April 14, 2026\n\nThe minister announced new funding for police services.",
+         None),
+        ("WASHINGTON - Today, the Secretary of Homeland Security announced new measures.",
+         "Washington"),
+        ("Déclaration\n\nLe 24 décembre 2024 - Ottawa (Ontario) - Affaires mondiales Canada\n\n"
+         "La ministre des Affaires étrangères a fait la déclaration suivante.", "Ottawa"),
+        ("Interior ministers met in Brussels on Friday to discuss the follow-up of the "
+         "attacks and agreed on new measures.", "Brussels"),
+        ("Les ministres se sont réunis jusqu'à vendredi à Ischia en Italie pour parler de la "
+         "propagande terroriste.", "Ischia"),
+    ],
+)
+def test_place(text: str, place: str | None) -> None:
+    assert document(text)["place"] == place
+
+
+# -- parties: who issues or signs the text, apart from the countries merely named ----------------
+
+def test_a_defined_group_gives_its_members_and_not_the_countries_it_mentions() -> None:
+    found = document(
+        "Joint statement\n\nWe, the Ministers of Australia, Canada, New Zealand, the United "
+        "Kingdom and the United States, met in Ottawa. We condemn the attack in Somalia and "
+        "the threats against Ukraine.")
+    assert found["parties"] == ["AU", "CA", "GB", "NZ", "US"]
+    assert {"SO", "UA"} <= set(found["countries"])
+
+
+def test_a_national_release_gives_its_country_and_an_organisation_none() -> None:
+    national = document("Public Safety Canada\n\nOTTAWA, March 3, 2026 - The Minister "
+                        "announced funding to counter violent extremism with France.")
+    assert national["parties"] == ["CA"]
+    international = document("INTERPOL\n\nLYON (France) – An operation coordinated by "
+                             "INTERPOL led to 286 arrests in 47 countries, including Italy.")
+    assert international["parties"] == []
+
+
+# -- organisations: named bodies and listed terrorist entities, in both languages -----------------
+
+def test_listed_terrorist_entities_are_organisations_and_still_terrorism_evidence() -> None:
+    text = ("Canada listed the Terrorgram Collective. Hizballah and the IRGC-Qods Force remain "
+            "a terrorist threat; le Hezbollah et la Force Al-Qods aussi.")
+    result = parse(text).as_dict()
+    assert {"Terrorgram Collective", "Hizballah", "IRGC-Qods Force"} <= set(
+        result["document"]["organizations"])
+    assert "terrorism" in {t["id"] for t in result["themes"]}

@@ -260,6 +260,78 @@ def test_empty_prediction_scores_everything_as_missed() -> None:
     assert score.accuracy["language"] == ev.Accuracy(correct=0, n=1)
 
 
+# -- entities: people, roles, place, parties ----------------------------------------------------
+
+def test_people_names_match_exactly_or_by_surname_with_compatible_given_names() -> None:
+    assert ev.name_match_rank("Ralph Goodale", "RALPH  GOODALE") == 2
+    assert ev.name_match_rank("Michael R. Pompeo", "Michael Pompeo") == 1  # no second given name
+    assert ev.name_match_rank("Michael R. Pompeo", "M. Pompeo") == 1  # an initial
+    assert ev.name_match_rank("Darmanin", "Gérald Darmanin") == 1  # no given name at all
+    assert ev.name_match_rank("Jan Jambon", "Jean Jambon") is None  # other given name
+    assert ev.name_match_rank("Ralph Goodale", "Ralph Gale") is None  # other surname
+    assert ev.name_match_rank("Jean-Yves Le Drian", "J. Le Drian") == 1
+    assert ev.name_match_rank("", "Ralph Goodale") is None
+
+
+def test_people_counts_and_role_accuracy() -> None:
+    gold = {"people": [
+        {"name": "Ralph Goodale", "role": "ministre de la Sécurité publique et de la "
+                                          "Protection civile"},
+        {"name": "Michael R. Pompeo", "role": "U.S. Secretary of State"},
+        {"name": "Samuel Paty", "role": None},
+        {"name": "Jan Jambon", "role": "Belgian Interior Minister"},
+    ]}
+    predicted = prediction(people=[
+        {"name": "Ralph Goodale", "role": "ministre de la Sécurité publique"},  # inside: right
+        {"name": "M. Pompeo", "role": "Secretary"},  # one word inside the other: wrong
+        {"name": "Samuel Paty", "role": None},  # both null: right
+        {"name": "Jean Jambon", "role": "Belgian Interior Minister"},  # no match
+        {"name": "Goodale", "role": None},  # Goodale is taken by the exact match: spurious
+    ])
+    score = ev.score_document(gold, predicted)
+    # by hand: tp 3 (Goodale, Pompeo, Paty), fp 2 (Jean Jambon, Goodale), fn 1 (Jan Jambon)
+    assert counts(score, "people") == (3, 2, 1)
+    assert score.accuracy["role"] == ev.Accuracy(correct=2, n=3)
+    assert score.wrong_roles == [("Michael R. Pompeo", "U.S. Secretary of State", "Secretary")]
+    assert score.missed["people"] == ["Jan Jambon"]
+    assert score.spurious["people"] == ["Jean Jambon", "Goodale"]
+
+
+def test_roles_match_as_items_or_whole_inside() -> None:
+    assert ev.roles_match(None, None)
+    assert ev.roles_match(None, "")
+    assert not ev.roles_match("Minister", None)
+    assert ev.roles_match("Prime Minister", "prime  minister")
+    # two words standing whole inside the longer one
+    assert ev.roles_match("Minister of Public Safety", "Public Safety")
+    # a part of a word is not a whole word: 'ister of' is inside, but not as words
+    assert not ev.roles_match("Minister of Public Safety", "ister of")
+    # a long prefix counts as items do (30 characters or more)
+    assert ev.roles_match("Minister of Public Safety and Emergency Preparedness",
+                          "Minister of Public Safety and Emergency")
+    assert not ev.roles_match("Minister of Justice", "Minister of Finance")
+
+
+def test_place_and_parties() -> None:
+    gold = {"place": "OTTAWA", "parties": ["AU", "CA", "GB"]}
+    score = ev.score_document(gold, prediction(place="Ottawa", parties=["CA", "GB", "FR"]))
+    assert score.accuracy["place"] == ev.Accuracy(correct=1, n=1)
+    # by hand: tp 2 (CA, GB), fp 1 (FR), fn 1 (AU)
+    assert counts(score, "parties") == (2, 1, 1)
+    score = ev.score_document(gold, prediction(place="On"))
+    assert score.accuracy["place"] == ev.Accuracy(correct=0, n=1)
+    assert score.wrong["place"] == ("OTTAWA", "On")
+    assert counts(score, "parties") == (0, 0, 3)
+    # an international organisation's own text: parties [] scored, every prediction spurious
+    assert counts(ev.score_document({"parties": []}, prediction(parties=["EU"])),
+                  "parties") == (0, 1, 0)
+    # left out of the gold: not scored
+    empty = ev.score_document({}, prediction(place="Paris", parties=["FR"],
+                                             people=[{"name": "A B", "role": None}]))
+    assert counts(empty, "parties") == counts(empty, "people") == (0, 0, 0)
+    assert empty.accuracy["place"].n == empty.accuracy["role"].n == 0
+
+
 # -- folders ------------------------------------------------------------------------------------
 
 GOLD_A = """\
@@ -317,8 +389,8 @@ def test_evaluate_with_prediction_folder(tmp_path: Path) -> None:
     assert data["title"] == {"acc": 1.0, "n": 0}
     assert data["headings"]["tp"] + data["headings"]["fp"] + data["headings"]["fn"] == 0
     assert list(data) == ["docs", "headings", "bullets", "commitments", "commitment_themes",
-                          "countries", "themes", "language", "kind", "date", "title",
-                          "section_kind", "per_theme"]
+                          "countries", "themes", "people", "parties", "language", "kind", "date",
+                          "title", "section_kind", "role", "place", "per_theme"]
 
 
 def test_evaluate_missing_prediction_is_an_empty_one(tmp_path: Path) -> None:
@@ -426,6 +498,24 @@ def test_cli_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 
 # -- an independent re-implementation agrees ----------------------------------------------------
 
+def perturbed_people(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every third person dropped, every fifth an initial for a given name, roles cut or lost."""
+    result = []
+    for i, person in enumerate(people):
+        if i % 3 == 2:
+            continue
+        name, role = str(person["name"]), person.get("role")
+        if i % 5 == 4 and len(name.split()) >= 2:
+            name = f"{name[0]}. {name.split()[-1]}"
+        if i % 4 == 1:
+            role = None if role else "Minister of Everything"
+        elif i % 4 == 3 and role:
+            role = " ".join(str(role).split()[-2:])  # a tail: right when two words or more
+        result.append({"name": name, "role": role})
+    result.append({"name": "Nobody Known", "role": None})
+    return result
+
+
 def perturb(gold: dict[str, Any], k: int) -> dict[str, Any]:
     """A prediction made from a gold annotation, wrong in deterministic, known ways."""
     core = list(ev.CORE_THEMES)
@@ -436,6 +526,9 @@ def perturb(gold: dict[str, Any], k: int) -> dict[str, Any]:
         "date": gold.get("date") if k % 4 else None,  # a date object, dumped as a YAML date
         "title": str(gold.get("title", "")).upper() if k % 2 else "Some other title",
         "countries": [*sorted(gold.get("countries") or [])[1:], "FR"],
+        "place": str(gold.get("place", "")).upper() if k % 2 else "Nowhere",
+        "parties": [*sorted(gold.get("parties") or [])[1:], "FR"],
+        "people": perturbed_people(gold.get("people") or []),
     }
     sections: list[dict[str, Any]] = []
     for i, section in enumerate(gold.get("sections") or []):
@@ -499,5 +592,7 @@ def test_independent_scorer_agrees(folder: Path, tmp_path: Path) -> None:
     ours, theirs = report.as_dict(), independent_scorer.score(pairs)
     assert ours == theirs
     # the perturbations do show: not everything is perfect, nor everything wrong
-    for key in ("headings", "bullets", "commitments", "commitment_themes", "countries", "themes"):
+    entities = ("people", "parties") if any(g.get("people") for g, _ in pairs) else ()
+    for key in ("headings", "bullets", "commitments", "commitment_themes", "countries", "themes",
+                *entities):
         assert ours[key]["tp"] > 0 and ours[key]["fp"] + ours[key]["fn"] > 0, key

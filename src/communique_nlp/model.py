@@ -130,6 +130,7 @@ class Entities:
     date: str | None = None
     place: str | None = None
     countries: tuple[str, ...] = ()
+    parties: tuple[str, ...] = ()  # the countries that issue, sign or adopt the document
     organizations: tuple[str, ...] = ()
     people: tuple[Person, ...] = ()
 

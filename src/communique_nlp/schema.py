@@ -144,6 +144,8 @@ def _output_schema() -> dict[str, Any]:
                 "place": _NULLABLE_STRING,
                 "countries": {"type": "array",
                               "items": {"type": "string", "pattern": "^[A-Z]{2}$"}},
+                "parties": {"type": "array",
+                            "items": {"type": "string", "pattern": "^[A-Z]{2}$"}},
                 "organizations": {"type": "array", "items": _STRING},
                 "people": {"type": "array", "items": _object(
                     {"name": _STRING, "role": _NULLABLE_STRING}, ["name"])},

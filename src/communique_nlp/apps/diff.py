@@ -453,6 +453,8 @@ class DiffResult:
     countries_removed: tuple[str, ...]
     organizations_added: tuple[str, ...]
     organizations_removed: tuple[str, ...]
+    parties_added: tuple[str, ...] = ()  # the countries issuing or signing B and not A
+    parties_removed: tuple[str, ...] = ()
     threshold: float = DEFAULT_THRESHOLD
     facts_changed: tuple[str, ...] = field(default=())
 
@@ -471,7 +473,8 @@ class DiffResult:
         return any((self.facts_changed, self.gained, self.lost, self.changed, self.added,
                     self.dropped, self.reworded, self.sections_added, self.sections_removed,
                     self.sections_renamed, self.countries_added, self.countries_removed,
-                    self.organizations_added, self.organizations_removed))
+                    self.organizations_added, self.organizations_removed,
+                    self.parties_added, self.parties_removed))
 
     def as_dict(self) -> dict[str, Any]:
         """SPEC.md's 'Diff output' (``communique-nlp-diff/1``), with added detail fields."""
@@ -518,6 +521,8 @@ class DiffResult:
                           "removed": list(self.countries_removed)},
             "organizations": {"added": list(self.organizations_added),
                               "removed": list(self.organizations_removed)},
+            "parties": {"added": list(self.parties_added),
+                        "removed": list(self.parties_removed)},
         }
 
 
@@ -591,6 +596,8 @@ def diff(a: dict[str, Any], b: dict[str, Any], threshold: float = DEFAULT_THRESH
     countries_b = set(b.get("document", {}).get("countries") or [])
     organizations_a = set(a.get("document", {}).get("organizations") or [])
     organizations_b = set(b.get("document", {}).get("organizations") or [])
+    parties_a = set(a.get("document", {}).get("parties") or [])
+    parties_b = set(b.get("document", {}).get("parties") or [])
     return DiffResult(
         a=facts_a,
         b=facts_b,
@@ -607,6 +614,8 @@ def diff(a: dict[str, Any], b: dict[str, Any], threshold: float = DEFAULT_THRESH
         countries_removed=tuple(sorted(countries_a - countries_b)),
         organizations_added=tuple(sorted(organizations_b - organizations_a)),
         organizations_removed=tuple(sorted(organizations_a - organizations_b)),
+        parties_added=tuple(sorted(parties_b - parties_a)),
+        parties_removed=tuple(sorted(parties_a - parties_b)),
         threshold=threshold,
         facts_changed=tuple(changed_facts),
     )

@@ -43,6 +43,17 @@ Conventions (documented once, used everywhere):
   1.0 when there was nothing to find (tp + fn = 0), F1 is 0.0 when precision + recall is 0,
   and accuracy is 1.0 when n = 0: a vacuous score is perfect, and the counts shown next to
   every figure tell when it is vacuous.
+- **People** (:func:`match_people`): names are normalised as above and split into words
+  (``\\w`` runs with inner apostrophes and hyphens, so 'R.' is the initial 'r'). Two names
+  match when equal, or when their last words (the surname) are equal and their given names
+  are compatible: compared in order, each pair of given names is equal or one is an initial
+  (one letter) of the other; a name with no given name is compatible with any. Exact matches
+  pair first, then surname matches, each gold person with at most one predicted person.
+- **Role** accuracy over the matched people: both null is right; one null is wrong; otherwise
+  the role texts match as items do (:func:`items_match`), or the shorter, of two words or
+  more, stands whole (as whole words) inside the longer.
+- **Place** accuracy: equal after normalisation. **Parties**: sets of codes, as countries,
+  against ``document.parties``.
 - Figures are micro-averaged: counts are summed over documents, then P/R/F1 computed once.
 """
 
@@ -75,15 +86,18 @@ MAX_FILE_BYTES = 20_000_000  # gold and prediction files larger than this are re
 GOLD_SUFFIX = ".gold.yaml"
 DOCUMENT_SUFFIXES = (".txt", ".pdf", ".md", ".html", ".htm")  # searched when NAME has none
 
-PRF_FIELDS = ("headings", "bullets", "commitments", "commitment_themes", "countries", "themes")
-ACCURACY_FIELDS = ("language", "kind", "date", "title", "section_kind")
-ITEM_FIELDS = ("headings", "bullets", "commitments", "commitment_themes", "countries", "themes")
-DOCUMENT_FIELDS = ("language", "kind", "date", "title")
+PRF_FIELDS = ("headings", "bullets", "commitments", "commitment_themes", "countries", "themes",
+              "people", "parties")
+ACCURACY_FIELDS = ("language", "kind", "date", "title", "section_kind", "role", "place")
+ITEM_FIELDS = ("headings", "bullets", "commitments", "commitment_themes", "countries", "themes",
+               "people", "parties")
+DOCUMENT_FIELDS = ("language", "kind", "date", "title", "place")
 
 _APOSTROPHES = dict.fromkeys(map(ord, "’‘`´"), "'")
 _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―"), "-")
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
+_NAME_WORD = re.compile(r"\w+(?:['-]\w+)*")
 
 
 # -- text ---------------------------------------------------------------------------------------
@@ -171,6 +185,60 @@ def match_headings(gold: Sequence[str], predicted: Sequence[str]) -> list[tuple[
     return pairs
 
 
+def _name_words(name: str) -> list[str]:
+    return _NAME_WORD.findall(normalise_text(name))
+
+
+def _given_names_compatible(a: Sequence[str], b: Sequence[str]) -> bool:
+    for x, y in zip(a, b, strict=False):
+        if x != y and not ((len(x) == 1 and y.startswith(x)) or (len(y) == 1
+                                                                   and x.startswith(y))):
+            return False
+    return True
+
+
+def name_match_rank(gold: str, predicted: str) -> int | None:
+    """2 for names equal after normalisation, 1 for the same surname with compatible given
+    names, None otherwise (rules in the module docstring)."""
+    gold_words, pred_words = _name_words(gold), _name_words(predicted)
+    if not gold_words or not pred_words:
+        return None
+    if gold_words == pred_words:
+        return 2
+    if gold_words[-1] == pred_words[-1] and _given_names_compatible(gold_words[:-1],
+                                                                    pred_words[:-1]):
+        return 1
+    return None
+
+
+def match_people(gold: Sequence[str], predicted: Sequence[str]) -> list[tuple[int, int]]:
+    """Greedy one-to-one matching of names: exact pairs first, then surname pairs; sorted."""
+    if len(gold) * len(predicted) > MAX_PAIRS:
+        raise CommuniqueError(f"too many people to match ({len(gold):,} gold × "
+                              f"{len(predicted):,} predicted)")
+    candidates: list[tuple[Any, int, int]] = []
+    for i, gold_name in enumerate(gold):
+        for j, pred_name in enumerate(predicted):
+            rank = name_match_rank(gold_name, pred_name)
+            if rank is not None:
+                candidates.append(((-rank, i, j), i, j))
+    return sorted(one_to_one(candidates))
+
+
+def roles_match(gold: str | None, predicted: str | None) -> bool:
+    """SPEC's role rule: both absent, the item rule, or the shorter (two words or more)
+    standing whole inside the longer."""
+    gold_text, pred_text = normalise_text(gold or ""), normalise_text(predicted or "")
+    if not gold_text or not pred_text:
+        return not gold_text and not pred_text
+    if match_score(gold_text, pred_text) is not None:
+        return True
+    shorter, longer = sorted((gold_text, pred_text), key=len)
+    if len(shorter.split()) < 2:
+        return False
+    return re.search(rf"(?<!\w){re.escape(shorter)}(?!\w)", longer) is not None
+
+
 # -- figures ------------------------------------------------------------------------------------
 
 def _ratio(numerator: int, denominator: int) -> float:
@@ -246,10 +314,11 @@ class DocumentScore:
     spurious: dict[str, list[str]] = field(default_factory=lambda: {f: [] for f in ITEM_FIELDS})
     wrong: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     wrong_kinds: list[tuple[str, str, str]] = field(default_factory=list)
+    wrong_roles: list[tuple[str, str | None, str | None]] = field(default_factory=list)
     error: str | None = None  # the prediction could not be made or read (scored as empty)
 
     def has_errors(self) -> bool:
-        return bool(self.error or self.wrong or self.wrong_kinds
+        return bool(self.error or self.wrong or self.wrong_kinds or self.wrong_roles
                     or any(self.missed.values()) or any(self.spurious.values()))
 
     def errors_dict(self) -> dict[str, Any]:
@@ -262,6 +331,7 @@ class DocumentScore:
             "wrong": {k: {"gold": g, "predicted": p} for k, (g, p) in self.wrong.items()},
             "section_kind": [{"heading": h, "gold": g, "predicted": p}
                              for h, g, p in self.wrong_kinds],
+            "role": [{"name": n, "gold": g, "predicted": p} for n, g, p in self.wrong_roles],
         }
 
 
@@ -359,6 +429,8 @@ class _Predicted:
     commitments: list[tuple[str, set[str]]]  # (text, core themes)
     themes: set[str]
     countries: set[str]
+    people: list[tuple[str, str | None]]  # (name, role)
+    parties: set[str]
 
     @classmethod
     def read(cls, predicted: Mapping[str, Any]) -> _Predicted:
@@ -373,7 +445,22 @@ class _Predicted:
         document = _mapping(predicted.get("document"))
         return cls(document=document, headings=headings, bullets=bullets,
                    commitments=commitments, themes=_core(_list(predicted.get("themes"))),
-                   countries=_countries(_list(document.get("countries"))))
+                   countries=_countries(_list(document.get("countries"))),
+                   people=_people(document.get("people")),
+                   parties=_countries(_list(document.get("parties"))))
+
+
+def _people(value: Any) -> list[tuple[str, str | None]]:
+    """(name, role) of each person with a name; a role that is null or empty is None."""
+    found = []
+    for item in _list(value):
+        if isinstance(item, Mapping):
+            name, role = _text(item.get("name")), _text(item.get("role"))
+        else:
+            name, role = _text(item), ""
+        if name.strip():
+            found.append((name, role or None))
+    return found
 
 
 def _score_sets(gold: set[str], predicted: set[str]) -> tuple[Counts, list[str], list[str]]:
@@ -443,12 +530,20 @@ def score_document(gold: Mapping[str, Any], predicted: Mapping[str, Any],
             score.per_theme[theme], _, _ = _score_sets(gold_themes & {theme},
                                                        pred.themes & {theme})
 
+    if _scored(gold, "people"):
+        _score_people(score, _people(gold["people"]), pred.people)
+
+    if _scored(gold, "parties"):
+        counts, missed, spurious = _score_sets(_countries(_list(gold["parties"])), pred.parties)
+        score.counts["parties"] = counts
+        score.missed["parties"], score.spurious["parties"] = missed, spurious
+
     for key in DOCUMENT_FIELDS:
         if not _scored(gold, key):
             continue
         gold_value = _text(gold[key])
         pred_value = _text(pred.document.get(key))
-        compare = normalise_text if key == "title" else _plain
+        compare = normalise_text if key in ("title", "place") else _plain
         accuracy = score.accuracy[key]
         accuracy.n += 1
         if compare(gold_value) == compare(pred_value):
@@ -456,6 +551,20 @@ def score_document(gold: Mapping[str, Any], predicted: Mapping[str, Any],
         else:
             score.wrong[key] = (gold_value, pred_value or None)
     return score
+
+
+def _score_people(score: DocumentScore, gold: Sequence[tuple[str, str | None]],
+                  predicted: Sequence[tuple[str, str | None]]) -> None:
+    gold_names, pred_names = [n for n, _ in gold], [n for n, _ in predicted]
+    pairs = match_people(gold_names, pred_names)
+    _fill_items(score, "people", gold_names, pred_names, pairs)
+    roles = score.accuracy["role"]
+    for i, j in pairs:
+        roles.n += 1
+        if roles_match(gold[i][1], predicted[j][1]):
+            roles.correct += 1
+        else:
+            score.wrong_roles.append((gold[i][0], gold[i][1], predicted[j][1]))
 
 
 def _plain(value: str) -> str:

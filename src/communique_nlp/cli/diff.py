@@ -195,6 +195,7 @@ def render_diff(result: DiffResult, console: Console) -> None:
     for title, added, removed in (
         ("Sections", result.sections_added, result.sections_removed),
         ("Countries", result.countries_added, result.countries_removed),
+        ("Parties", result.parties_added, result.parties_removed),
         ("Organisations", result.organizations_added, result.organizations_removed),
     ):
         line = Text.assemble((title, "bold"), "  ")
@@ -303,10 +304,11 @@ def diff_markdown(result: DiffResult) -> str:
             text = match.b.text if match.a.text == match.b.text else \
                 f"{match.a.text} / {match.b.text}"
             out.append(f"- {text}{themes(match.b.themes)} (score {match.score:.2f})")
-    out += ["", "## Sections, countries, organisations", ""]
+    out += ["", "## Sections, countries, parties, organisations", ""]
     for title, added, removed in (
         ("Sections", result.sections_added, result.sections_removed),
         ("Countries", result.countries_added, result.countries_removed),
+        ("Parties", result.parties_added, result.parties_removed),
         ("Organisations", result.organizations_added, result.organizations_removed),
     ):
         parts = [f"+ {n}" for n in added] + [f"− {n}" for n in removed]

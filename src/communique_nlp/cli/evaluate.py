@@ -141,10 +141,10 @@ def _cross_validate(gold_dir: Path, also: list[Path], fmt: str, errors: bool,
     raise typer.Exit(EXIT_FAILED if pooled.errors else EXIT_OK)
 
 
-SUMMARY_PRF = ("headings", "bullets", "commitments", "themes", "countries")
-SUMMARY_ACCURACY = ("kind", "date", "title", "language")
+SUMMARY_PRF = ("headings", "bullets", "commitments", "themes", "countries", "people", "parties")
+SUMMARY_ACCURACY = ("kind", "date", "title", "language", "role", "place")
 SHORT_NAMES = {"headings": "head", "bullets": "bull", "commitments": "commit", "themes": "theme",
-               "countries": "ctry", "language": "lang"}
+               "countries": "ctry", "language": "lang", "people": "ppl", "parties": "party"}
 
 
 def _folds_table(folds: dict[str, EvalReport], pooled: EvalReport) -> Any:
@@ -210,6 +210,9 @@ def _print_errors(console: Console, report: EvalReport) -> None:
         for heading, gold_kind, pred_kind in document.wrong_kinds:
             console.print(f"  wrong section kind: {escape(repr(heading))}: gold {gold_kind}, "
                           f"predicted {pred_kind}")
+        for name, gold_role, pred_role in document.wrong_roles:
+            console.print(f"  wrong role of {escape(name)}: gold {escape(repr(gold_role))}, "
+                          f"predicted {escape(repr(pred_role))}", soft_wrap=True)
         for key, items in document.missed.items():
             for item in items:
                 console.print(f"  missed {key}: {escape(item)}", soft_wrap=True)

@@ -62,9 +62,16 @@ def _theme_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
 
 def _date_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
     from communique_nlp.learn import dating
-    from communique_nlp.stages.entities import _date_and_place
+    from communique_nlp.stages.entities import rule_date
 
-    return dating.examples(document, gold, _date_and_place(document.sections)[0])
+    return dating.examples(document, gold, rule_date(document.sections))
+
+
+def _people_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
+    from communique_nlp.learn import people
+    from communique_nlp.stages.entities import people_candidates
+
+    return people.examples(people_candidates(document), gold)
 
 
 COMPONENTS: tuple[Component, ...] = (
@@ -72,6 +79,7 @@ COMPONENTS: tuple[Component, ...] = (
     Component("block_title", _title_examples, c=1.0),
     Component("commitment", _commitment_examples, c=0.3),
     Component("themes", _theme_examples, c=3.0),
+    Component("people", _people_examples, c=1.0),
     Component("date", _date_examples, c=1.0),
     Component("kind", _kind_examples, c=3.0),
 )

@@ -1,11 +1,13 @@
 """Stage 7, entities: when and where, who is named, and what kind of document this is.
 
-- date and place from the dateline ('OTTAWA, ON, le 23 nov. 2025 /CNW/'), the signature
-  ('Ottawa, le 27 juin 2017') or a date line under the title, in that order;
+- the date from the dateline ('OTTAWA, ON, le 23 nov. 2025 /CNW/'), the signature
+  ('Ottawa, le 27 juin 2017') or a date line under the title, in that order; the place
+  apart, in ``stages/place.py``;
 - countries from a bilingual gazetteer of names and adjectives (``models/countries.yaml``),
   as ISO 3166-1 alpha-2 codes, longest match first so 'New South Wales' is not Wales;
-- organisations from ``models/organizations.yaml``; people from honorifics and
-  'Name, role' appositions (``models/people.yaml``).
+- organisations from ``models/organizations.yaml``; people from name candidates and the
+  roles printed beside them (``stages/people.py``), chosen by the learned people model;
+- parties, the countries that issue or sign the document (``stages/parties.py``).
 """
 
 from __future__ import annotations
@@ -18,22 +20,21 @@ from typing import TYPE_CHECKING
 
 from communique_nlp.assets import load_yaml
 from communique_nlp.dates import find_dates
-from communique_nlp.learn import dating, kind
+from communique_nlp.learn import dating, kind, people
 from communique_nlp.learn.store import load_model
 from communique_nlp.model import Document, Entities, Person, Section
-from communique_nlp.nlp import WORD, Gazetteer, word_spans
+from communique_nlp.nlp import Gazetteer
+from communique_nlp.stages.parties import find_parties
+from communique_nlp.stages.people import Mention, mentions, merge, role_lines
+from communique_nlp.stages.place import find_place
 from communique_nlp.stages.segment import is_date_line
-from communique_nlp.text import fold, words_pattern
+from communique_nlp.text import fold
 
 if TYPE_CHECKING:
     pass
 
 OWN_TEXT_KINDS = ("lead", "body", "quote", "quick_facts", "background", "attendees", "signature")
 _UPPER = "A-ZÀ-ÖØ-ÞŠŽČĆĐŁŒ"
-_NAME_WORD = rf"[{_UPPER}][\w'’\-]*"
-_NAME = rf"{_NAME_WORD}(?:\s+(?:de |van |von |da |del |bin |le |la )?{_NAME_WORD}){{0,3}}"
-_APPOSITION = re.compile(rf"(?<![\w'’-])(?P<name>{_NAME_WORD}\s+{_NAME_WORD}(?:\s+"
-                         rf"{_NAME_WORD})?),\s+(?P<rest>[^,;.«»“”]+)")
 _PUBLISHED = ("published", "publié", "posted", "updated", "mis à jour", "date modified",
               "date de modification", "modifié")
 
@@ -43,9 +44,7 @@ class _Gazetteers:
     countries: Gazetteer  # names and adjectives -> ISO code; '-' for names that are not
     organizations: Gazetteer  # acronyms, compared exactly
     organizations_lower: Gazetteer  # names, compared casefolded
-    honorific_name: re.Pattern[str]  # 'L'honorable Gary Anandasangaree, ministre de ...'
-    honorific_starts: frozenset[str]  # first words of the honorifics, casefolded
-    role_heads: re.Pattern[str]  # any office's head word, as whole words
+    listed: Gazetteer  # listed terrorist entities (models/listed_entities.yaml), exactly
 
 
 @cache
@@ -62,60 +61,41 @@ def gazetteers() -> _Gazetteers:
                load_yaml("organizations.yaml")["organizations"]
                for alias in [entry["name"], *(entry.get("aliases") or [])]]
     exact = [(name, alias) for name, alias in aliases if alias.isupper() or len(alias) <= 4]
-    people = load_yaml("people.yaml")
+    listed = [(str(entry["name"]), str(alias)) for entry in
+              load_yaml("listed_entities.yaml")["entities"]
+              for alias in [entry["name"], *(entry.get("aliases") or [])]]
     return _Gazetteers(
+        listed=Gazetteer(listed),
         countries=Gazetteer(names),
         organizations=Gazetteer(exact),
         organizations_lower=Gazetteer([p for p in aliases if p not in set(exact)], str.casefold),
-        honorific_name=_honorific_pattern(people["honorifics"]),
-        honorific_starts=frozenset(m[0].casefold() for hs in people["honorifics"].values()
-                                   for h in hs if (m := WORD.match(h))),
-        role_heads=words_pattern({fold(r) for rs in people["role_heads"].values() for r in rs}),
     )
 
 
-def _honorific_pattern(honorifics: dict[str, list[str]]) -> re.Pattern[str]:
-    ordered = sorted({h for hs in honorifics.values() for h in hs}, key=len, reverse=True)
-    alternatives = "|".join(re.escape(h).replace("'", "['’]") for h in ordered)
-    return re.compile(rf"(?<!\w)(?:{alternatives})\s+(?P<name>{_NAME})(?P<rest>,\s+[^,;.«»“”]+)?")
-
-
 def find_entities(document: Document, model_dir: Path | None = None) -> Document:
-    default = document.language.language if document.language else "en"
-    own = [s for s in document.sections if s.kind in OWN_TEXT_KINDS]
     countries: dict[str, int] = {}
     organizations: dict[str, int] = {}
-    people: dict[str, Person] = {}
     position = 0
-    texts = [(document.title or "", default)] + [
-        (text, language if language in ("en", "fr") else default)
-        for s in own
-        for text, language in [(s.heading or "", s.language),
-                               *((p.text, p.language) for p in s.paragraphs)]
-    ]
+    texts = own_texts(document)
     for text, language in texts:
-        if not text:
-            continue
-        language = language if language in ("en", "fr") else "en"
         for code in countries_in(text, language):
             countries.setdefault(code, position)
             position += 1
         for name in organizations_in(text, language):
             organizations.setdefault(name, position)
             position += 1
-        for person in _people(text, language):
-            known = people.get(person.name)
-            if known is None or (known.role is None and person.role):
-                people[person.name] = person
-    rule_date, place = _date_and_place(document.sections)
-    date = document_date(document, rule_date, model_dir)
+    date = document_date(document, rule_date(document.sections), model_dir)
+    people_found = document_people(document, model_dir)
+    place = find_place(document.title, document.sections, {p.name for p in people_found})
     entities = Entities(
         date=date,
         place=place,
         countries=tuple(sorted(countries)),
         organizations=tuple(sorted(organizations, key=lambda n: (organizations[n], n))),
-        people=tuple(_merge_surnames(list(people.values()))),
+        people=people_found,
     )
+    document = replace(document, entities=entities)
+    entities = replace(entities, parties=tuple(find_parties(document)))
     document = replace(document, entities=entities)
     return replace(document, kind=document_kind(document, model_dir))
 
@@ -136,68 +116,18 @@ def organization_spans(text: str) -> list[tuple[int, int]]:
 
 
 def organizations_in(text: str, language: str) -> list[str]:
-    return [name for name, _, _ in _organization_matches(text)]
+    """Organisations and listed groups named in ``text``; a group named inside an
+    organisation's name ('Global Coalition against Daesh') is not counted apart."""
+    matches = _organization_matches(text)
+    listed = [name for name, start, end in gazetteers().listed.spans(text)
+              if not any(s <= start and end <= e for _, s, e in matches)]
+    return [name for name, _, _ in matches] + listed
 
 
-def _people(text: str, language: str) -> list[Person]:
-    names = gazetteers()
-    found: list[Person] = []
-    bounds, words = word_spans(text)
-    starts = (b[0] for b, w in zip(bounds, words, strict=True)
-              if w.casefold() in names.honorific_starts)
-    # the long pattern is tried only where an honorific can start: far cheaper than a scan
-    matches = (names.honorific_name.match(text, start) for start in starts)
-    for match in (m for m in matches if m is not None):
-        found.append(Person(_clean_name(match["name"]), _role(match["rest"], names)))
-    lengths = {len(p.name) for p in found}  # 'does a name end with one already found?',
-    known = {p.name for p in found}  # asked by length: many names stay linear
-    for match in _APPOSITION.finditer(text):
-        role = _role(", " + match["rest"], names)
-        if organizations_in(match["name"], language) or countries_in(match["name"], language):
-            continue  # 'Bali Process, co-chaired by Australia' names no person
-        name = match["name"]
-        if role and not any(name[len(name) - n:] in known for n in lengths if n <= len(name)):
-            found.append(Person(_clean_name(name), role))
-            lengths.add(len(found[-1].name))
-            known.add(found[-1].name)
-    return [p for p in found if len(p.name.split()) >= 2 or p.role]
-
-
-def _clean_name(name: str) -> str:
-    words = name.split()
-    while words and fold(words[-1]) in ("de", "la", "le", "du", "des", "of", "the"):
-        words.pop()
-    return " ".join(words)
-
-
-def _role(rest: str | None, names: _Gazetteers) -> str | None:
-    """The apposition after a name, when it is an office ('ministre de la Sécurité publique')."""
-    if not rest:
-        return None
-    role = rest.lstrip(", ").strip()
-    if re.match(r"(?i)(?:and|et|who|qui)\b", role):
-        return None  # 'Ralph Goodale, et la ministre de la Justice': the next person's office
-    role = re.split(r"\s+(?:said|a déclaré|and|et|who|qui|added|stated)\b", role)[0].strip()
-    words = re.findall(r"[\w-]+", fold(role))[:4]
-    head = " " + " ".join(words) + " "
-    if names.role_heads.search(head):
-        return role[:120]
-    return None
-
-
-def _merge_surnames(people: list[Person]) -> list[Person]:
-    """'Minister Toews' is 'Vic Toews' when the full name is given elsewhere."""
-    surnames = {p.name.rsplit(" ", 1)[-1] for p in people if len(p.name.split()) >= 2}
-    result = []
-    for person in people:
-        if len(person.name.split()) == 1 and person.name in surnames:
-            continue
-        result.append(person)
-    return result
-
-
-def _date_and_place(sections: tuple[Section, ...]) -> tuple[str | None, str | None]:
-    """Dateline first, then the signature, then a publication stamp, then any date of the lead.
+def rule_date(sections: tuple[Section, ...]) -> str | None:
+    """The rules' date, a feature of the learned ranker: dateline first (a date after a place,
+    or opening its line), then the signature, then a publication stamp, then any date of the
+    lead.
 
     The dateline is looked for in the stretch before the first headed section: the lead, and
     the page chrome around the headline, where date lines often stand.
@@ -207,7 +137,7 @@ def _date_and_place(sections: tuple[Section, ...]) -> tuple[str | None, str | No
         if section.kind not in ("lead", "boilerplate") or section.heading:
             break
         top.extend(p.text for p in section.paragraphs)
-    candidates: list[tuple[int, int, str, str | None]] = []
+    candidates: list[tuple[int, int, str]] = []
     for index, text in enumerate(top[:TOP_PARAGRAPHS]):
         for mention in find_dates(text)[:1]:
             before = text[:mention.start]
@@ -216,20 +146,17 @@ def _date_and_place(sections: tuple[Section, ...]) -> tuple[str | None, str | No
                                           or is_date_line(text)):
                 continue
             published = fold(before).strip().startswith(_PUBLISHED)
-            candidates.append((2 if published else 0, index, mention.iso, place))
+            candidates.append((2 if published else 0, index, mention.iso))
     for section in sections:
         if section.kind == "signature":
             for paragraph in section.paragraphs:
                 for mention in find_dates(paragraph.text)[:1]:
-                    candidates.append((1, 0, mention.iso, _place(paragraph.text[:mention.start])))
+                    candidates.append((1, 0, mention.iso))
         if section.kind == "lead":
             for index, paragraph in enumerate(section.paragraphs):
                 for mention in find_dates(paragraph.text)[:1]:
-                    candidates.append((3, index, mention.iso, None))
-    if not candidates:
-        return None, None
-    best = min(candidates, key=lambda c: (c[0], c[1]))
-    return best[2], best[3]
+                    candidates.append((3, index, mention.iso))
+    return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
 
 
 def _place(before: str) -> str | None:
@@ -286,6 +213,53 @@ def document_kind(document: Document, model_dir: Path | None = None) -> str:
     verdict = rule_kind(document)
     model = load_model(kind.MODEL, model_dir)
     return model.predict(kind.features(document, verdict)) if model else verdict
+
+
+def own_texts(document: Document) -> list[tuple[str, str]]:
+    """(text, language) of the title, then of each heading and paragraph of the document's
+    own sections; empty texts left out."""
+    default = document.language.language if document.language else "en"
+    own = [s for s in document.sections if s.kind in OWN_TEXT_KINDS]
+    texts = [(document.title or "", default)] + [
+        (text, language if language in ("en", "fr") else default)
+        for s in own
+        for text, language in [(s.heading or "", s.language),
+                               *((p.text, p.language) for p in s.paragraphs)]
+    ]
+    return [(text, language if language in ("en", "fr") else "en")
+            for text, language in texts if text]
+
+
+def document_people(document: Document, model_dir: Path | None = None) -> tuple[Person, ...]:
+    """The learned choice of people among the candidates (models/learned/people.json), the
+    rule verdict among the features; the rule verdict alone when no model is there."""
+    model = load_model(people.MODEL, model_dir)
+    chosen = []
+    for name, role, candidate_mentions, row in people_candidates(document):
+        keep = (model.probability(row, people.YES) >= 0.5 if model
+                else any(m.rule_verdict() for m in candidate_mentions))
+        if keep:
+            chosen.append(Person(name, role))
+    return tuple(chosen)
+
+
+def people_candidates(document: Document
+                      ) -> list[tuple[str, str | None, list[Mention], dict[str, float]]]:
+    """Each candidate person with its mentions and features (learn/people.py)."""
+    texts = own_texts(document)
+    found = []
+    for index, (text, _) in enumerate(texts):
+        found_here = mentions(text, in_title=index == 0 and text == document.title)
+        if len(found_here) == 1 and not found_here[0].role:
+            found_here[0].role_after = role_lines([t for t, _ in texts[max(0, index - 3):index]],
+                                                  [t for t, _ in texts[index + 1:index + 4]])
+        found.extend(found_here)
+    lowercase = frozenset(w for text, _ in texts
+                          for w in re.findall(r"\b[a-zß-ÿ][\w'’-]*", text))
+    return [(name, role, group, people.features(
+                name, group, lowercase, bool(countries_in(name, "en") or organizations_in(
+                    name, "en"))))
+            for name, role, group in merge(found)]
 
 
 def rule_kind(document: Document) -> str:

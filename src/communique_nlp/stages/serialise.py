@@ -51,6 +51,7 @@ def extraction_dict(document: Document) -> dict[str, Any]:
             "date": entities.date,
             "place": entities.place,
             "countries": list(entities.countries),
+            "parties": list(entities.parties),
             "organizations": list(entities.organizations),
             "people": [{"name": p.name, "role": p.role} for p in entities.people],
         },

@@ -1,0 +1,333 @@
+"""People named in a document's own text, each once, with the role printed beside the name.
+
+A candidate is a run of capitalised words ('Ralph Goodale', 'Alejandro N. Mayorkas', 'Jerzy
+MILLER', 'Jean-Yves Le Drian'), cut after the honorifics and role words that open it ('Prime
+Minister Jean Chrétien' -> role 'Prime Minister', name 'Jean Chrétien'); a single word is a
+candidate only after an honorific or a role ('President Biden'). Its role is the office
+printed after it ('X, Minister of Public Safety') or before it ('le ministre de la Sécurité
+publique et de la Protection civile, l'honorable Ralph Goodale'; 'Australian Foreign Minister
+Julie Bishop'). Which candidates are people is decided by the learned model
+``models/learned/people.json`` (features in ``learn/people.py``), or by the rule
+(:func:`Mention.rule_verdict`) when no model is there. Cue words live in
+``models/people.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from communique_nlp.assets import load_yaml
+from communique_nlp.model import Person
+from communique_nlp.text import fold, words_pattern
+
+_UPPER = "A-ZÀ-ÖØ-ÞŠŽČĆĐŁŒ"
+_TOKEN = re.compile(r"[\w'’.\-]+")
+_CAPITALISED = re.compile(rf"^[{_UPPER}][\w'’\-]*[a-zß-öø-ÿšžčćđłœ][\w'’\-]*$")
+_CAPITALS = re.compile(rf"^[{_UPPER}][{_UPPER}'’\-]+$")
+_INITIAL = re.compile(rf"^[{_UPPER}]\.(?:-?[{_UPPER}]\.)?$")
+_ELIDED = re.compile(rf"^(?:[dlDL]|qu|Qu)['’](?=[{_UPPER}])")
+_POSSESSIVE = re.compile(r"['’]s$")
+_SAID = re.compile(r"^\s*(?:,\s*)?(?:said|says|added|stated|noted|explained|told|announced|"
+                   r"a déclaré|a dit|a affirmé|a ajouté|a indiqué|a souligné|a expliqué|"
+                   r"a annoncé|a rappelé|déclare|affirme)\b")
+_CLAUSE_BREAK = re.compile(r"[.;:!?«»“”\"()\[\]\n•]")
+ROLE_MAX_CHARS = 160
+CONTEXT_CHARS = 400  # how far before and after a name its role and context are read
+_NEXT_NAME = re.compile(rf"^\s*,\s*(?i:l['’]honorable\s+|the\s+honourable\s+)?"
+                        rf"[{_UPPER}][\w'’\-]+\s+[{_UPPER}][\w'’\-]+")
+_ROLE_END = re.compile(r"\s+(?:said|says|a déclaré|a dit|who|qui|added|stated|announced|"
+                       r"a annoncé|has|have|had|is|was|will|a|est)\b")
+
+
+@dataclass(frozen=True)
+class _Cues:
+    openers: frozenset[str]  # honorifics and role words, casefolded single words
+    honorific_tail: re.Pattern[str]  # an honorific ending a stretch ('..., l'honorable')
+    role_heads: re.Pattern[str]
+    post_nominals: frozenset[str]
+    particles: frozenset[str]
+    qualifiers: frozenset[str]
+    stop: re.Pattern[str]  # words that cannot stand inside a role before a name
+    not_names: frozenset[str]
+
+
+@cache
+def cues() -> _Cues:
+    data = load_yaml("people.yaml")
+    honorifics = {str(h) for hs in data["honorifics"].values() for h in hs}
+    heads = {str(h) for hs in data["role_heads"].values() for h in hs}
+    qualifiers = {fold(str(q)) for qs in data["role_qualifiers"].values() for q in qs}
+    openers = {fold(word) for phrase in honorifics | heads for word in phrase.split()
+               if word[:1].isupper() or word[:1].islower()}
+    openers -= {fold(str(c)) for cs in data["role_connectors"].values() for c in cs}
+    # 'MP' after a name is no title before one; 'Ms' is both a post-nominal and a title
+    openers -= ({fold(str(p)) for ps in data["post_nominals"].values() for p in ps}
+                - {fold(h) for h in honorifics})
+    folded_heads = {fold(h) for h in heads}
+    head_words = {word for head in folded_heads for word in head.split()}
+    # only courtesy titles are left out of a role: 'General' ends 'Attorney General'
+    ordered = sorted({fold(h) for h in honorifics} - folded_heads - head_words, key=len,
+                     reverse=True)
+    tail = "|".join(re.escape(h) for h in ordered)
+    months = load_yaml("months.yaml")
+    month_names = {fold(str(m)) for ms in months["months"].values() for m in ms
+                   if len(str(m)) > 3}
+    return _Cues(
+        openers=frozenset(openers | qualifiers),
+        honorific_tail=re.compile(rf"(?i)(?:^|[\s,(])(?:{tail})\s*$"),
+        role_heads=words_pattern({fold(h) for h in heads}),
+        post_nominals=frozenset(str(p) for ps in data["post_nominals"].values() for p in ps),
+        particles=frozenset(str(p) for p in data["name_particles"]),
+        qualifiers=frozenset(qualifiers),
+        stop=words_pattern({fold(str(w)) for ws in data["role_stop_words"].values()
+                            for w in ws}),
+        not_names=frozenset({fold(str(w)) for w in data["not_names"]}
+                            | month_names | {fold(str(d)) for d in months["weekdays"]}),
+    )
+
+
+@dataclass
+class Mention:
+    """One occurrence of a candidate name, with what surrounds it."""
+
+    name: str
+    start: int
+    end: int
+    role_before: str | None = None
+    role_after: str | None = None
+    opener: bool = False  # an honorific or a role word opens the run ('Minister X', 'M. X')
+    said: bool = False  # a speech verb follows ('X said', 'X a déclaré')
+    in_title: bool = False
+    previous: str = ""  # the word before the run, casefolded
+    following: str = ""  # the word after the name, casefolded
+    sentence_start: bool = False
+    context: list[str] = field(default_factory=list)
+
+    @property
+    def role(self) -> str | None:
+        return self.role_after or self.role_before
+
+    def rule_verdict(self) -> bool:
+        """A person by rule: an honorific or role opens or follows the name, or a speech verb
+        follows a name of two words or more."""
+        words = len(self.name.split())
+        return bool(self.opener or self.role_after or (self.role_before and words >= 2)
+                    or (self.said and words >= 2))
+
+
+def mentions(text: str, in_title: bool = False) -> list[Mention]:
+    """Every candidate name in ``text`` (see the module docstring)."""
+    found: list[Mention] = []
+    tokens = [_unelided(m) for m in _TOKEN.finditer(text)]
+    index = 0
+    while index < len(tokens):
+        run = _run(text, tokens, index)
+        if not run:
+            index += 1
+            continue
+        index += len(run)
+        mention = _mention(text, run, in_title, found[-1].end if found else 0)
+        if mention is not None:
+            found.append(mention)
+    return found
+
+
+def _unelided(match: re.Match[str]) -> tuple[int, int, str]:
+    """'d'Emmanuel' -> 'Emmanuel': a French elided article is no part of a name."""
+    elided = _ELIDED.match(match.group())
+    skip = elided.end() if elided else 0
+    return match.start() + skip, match.end(), match.group()[skip:]
+
+
+def _kind(word: str) -> str:
+    word = _POSSESSIVE.sub("", word).rstrip(".") if not _INITIAL.match(word) else word
+    if _INITIAL.match(word):
+        return "initial"
+    if word in cues().particles:
+        return "particle"
+    if _CAPITALISED.match(word):
+        return "word"
+    if _CAPITALS.match(word) and len(word) >= 2:
+        return "capitals"
+    return ""
+
+
+def _run(text: str, tokens: Sequence[tuple[int, int, str]],
+         index: int) -> list[tuple[int, int, str]]:
+    """The run of name-like tokens starting at ``index``, joined by single spaces."""
+    run: list[tuple[int, int, str]] = []
+    for position in range(index, len(tokens)):
+        start, end, word = tokens[position]
+        kind = _kind(word)
+        if not kind or (not run and kind == "particle"):
+            break
+        if run and not re.fullmatch(r" ", text[run[-1][1]:start]):
+            break
+        run.append((start, end, word))
+        abbreviation = kind == "word" and len(word) <= 4  # 'Sh.' in 'Mansour Ayyad Sh. A. Al..'
+        if word.endswith(("'s", "’s")) or (word.endswith(".") and kind != "initial"
+                                           and not abbreviation):
+            break
+    while run and _kind(run[-1][2]) == "particle":
+        run.pop()
+    return run
+
+
+def _mention(text: str, run: list[tuple[int, int, str]], in_title: bool,
+             previous_end: int) -> Mention | None:
+    names = cues()
+    words = [w for _, _, w in run]
+    # the name is what follows the last honorific, role or common word of the run
+    cuts = [i for i, w in enumerate(words) if _kind(w) != "particle"
+            and (_opener(w) or fold(_clean(w)) in names.not_names or _named_thing(w))]
+    # 'Sir Julian King': a last word that is also a title ('King') is the surname
+    cut = cuts[-1] if cuts else -1
+    if cut == len(words) - 1 and len(cuts) >= 2 and fold(_clean(words[-1])) not in names.not_names:
+        cut = cuts[-2]
+    name_tokens = run[cut + 1:]
+    while name_tokens and name_tokens[-1][2].rstrip(",") in names.post_nominals:
+        name_tokens = name_tokens[:-1]
+    while name_tokens and _kind(name_tokens[-1][2]) in ("particle", "initial"):
+        name_tokens = name_tokens[:-1]
+    while name_tokens and _kind(name_tokens[0][2]) == "particle":
+        name_tokens = name_tokens[1:]
+    if not any(_kind(w) in ("word", "capitals") for _, _, w in name_tokens):
+        return None
+    start, end = name_tokens[0][0], name_tokens[-1][1]
+    name = _clean(text[start:end])
+    # what surrounds the name, within bounds: a paragraph of a thousand names stays linear
+    before = text[max(0, run[0][0] - CONTEXT_CHARS):run[0][0]]
+    after = text[end:end + CONTEXT_CHARS]
+    previous = re.findall(r"[\w'’]+", before[-40:])
+    # 'Minister X', 'M. X', and in French a title in lower case: 'le président Biden'
+    opened = any(_opener(w) for w in words[:cut + 1]) or bool(
+        previous and previous[-1].islower() and len(previous[-1]) > 3 and _opener(previous[-1]))
+    if len(name_tokens) == 1 and not opened and not _SAID.match(after):
+        return None
+    if all(_kind(w) == "capitals" for _, _, w in name_tokens) and len(name_tokens) == 1:
+        return None  # 'RCMP', 'NATO': an acronym alone is no name
+    following = re.findall(r"[\w'’]+", text[end:end + 40])
+    sentence_start = not before.strip() or bool(re.search(r"[.!?:»”\n]\s*$", before))
+    return Mention(
+        name=name, start=start, end=end,
+        role_before=_role_before(text[max(previous_end, start - CONTEXT_CHARS):start]),
+        role_after=_role_after(after), opener=opened,
+        said=bool(_SAID.match(after)), in_title=in_title,
+        previous=fold(previous[-1]) if previous else "",
+        following=fold(following[0]) if following else "", sentence_start=sentence_start)
+
+
+def _opener(word: str) -> bool:
+    """An honorific or a role word, singular or plural ('Commissioners Avramopoulos')."""
+    openers = cues().openers
+    word = fold(word)
+    return word in openers or word.rstrip(".") in openers or (
+        word.endswith("s") and word[:-1] in openers)
+
+
+def _named_thing(word: str) -> bool:
+    """A country or an organisation named by one word ('Fedpol', 'Etats-Unis')."""
+    from communique_nlp.stages.entities import countries_in, organizations_in
+
+    return bool(countries_in(word, "en") or organizations_in(word, "en"))
+
+
+def _clean(name: str) -> str:
+    name = _POSSESSIVE.sub("", name.strip())
+    return name.rstrip(".,") if not _INITIAL.match(name.split()[-1]) else name
+
+
+def _role_before(before: str) -> str | None:
+    """The office printed just before a name: 'Prime Minister', 'Australian Foreign Minister',
+    'Secretary of Defense', 'le ministre de la Sécurité publique et de la Protection civile,
+    l'honorable': from the first role word of the clause that runs up to the name, with the
+    capitalised words just before it, when no verb or preposition of the sentence comes
+    between (``role_stop_words``); the honorific before the name is left out."""
+    names = cues()
+    clause = _CLAUSE_BREAK.split(before)[-1][-ROLE_MAX_CHARS:]
+    stretch = clause.strip()
+    while (shorter := names.honorific_tail.sub("", stretch).strip(" ,")) != stretch:
+        stretch = shorter  # 'Le Président de la République, Son Excellence Monsieur'
+    stretch = stretch.strip(" ,")
+    folded = fold(stretch)
+    if not stretch or len(folded) != len(stretch):
+        return None
+    for head in names.role_heads.finditer(folded):
+        segment = stretch[head.start():]
+        if names.stop.search(fold(segment)):
+            continue
+        left = re.findall(rf"((?:[{_UPPER}][\w.'’\-]*\s+)*)$", stretch[:head.start()])
+        role = ((left[0] if left else "") + segment).strip(" ,")
+        role = re.sub(r"^(?:The|Le|La|Les|L['’])\s*", "", role)
+        return role[:120] if len(role) >= 3 else None
+    return None
+
+
+def _role_after(after: str) -> str | None:
+    """'X, Minister of Public Safety and Emergency Preparedness, said': the apposition after
+    a name, when it opens with an office; cut before a speech verb, a relative clause, or an
+    'and' that leads to another person."""
+    match = re.match(r"\s*,\s+([^,;.«»“”()]+(?:,\s*(?:de|du|des|of|and|et)\b[^,;.«»“”()]+)*)",
+                     after)
+    if not match or re.match(r"(?i)(?:and|et|who|qui)\b", match[1]):
+        return None  # 'Ralph Goodale, et la ministre de la Justice': the next person's office
+    role = _ROLE_END.split(match[1])[0].strip()
+    joined = re.search(r"\s+(?:and|et)\s+", role)
+    if joined and any(len(m.name.split()) >= 2 for m in mentions(role[joined.end():])):
+        role = role[:joined.start()]  # 'X, Minister of Y and Jane Doe, ...'
+    if any(len(m.name.split()) >= 2 for m in mentions(role)):
+        return None  # 'X, Defense Secretary James Mattis': the office of the next person
+    if _NEXT_NAME.match(after[match.end():]):
+        return None  # 'X, le ministre de la Justice, David Lametti': the next person's office
+    words = re.findall(r"[\w-]+", fold(role))[:4]
+    if cues().role_heads.search(" " + " ".join(words) + " "):
+        return role[:120]
+    return None
+
+
+def is_role_line(line: str) -> bool:
+    """A line that is an office and nothing more ('Minister for Defence')."""
+    words = re.findall(r"[\w-]+", fold(line))[:4]
+    return len(line) <= 90 and cues().role_heads.match(" ".join(words)) is not None
+
+
+def role_lines(before: Sequence[str], after: Sequence[str]) -> str | None:
+    """A signature block's offices, each on its own line above the name ('Deputy Prime
+    Minister' / 'Minister for Defence' / 'The Hon Richard Marles MP') or under it, joined by
+    commas. ``before`` are the lines above the name's line, nearest last; offices above the
+    name are preferred (a block of several people printed that way reads top-down)."""
+    above: list[str] = []
+    for line in reversed(before):
+        if not is_role_line(line):
+            break
+        above.insert(0, line.strip(" ,"))
+    below: list[str] = []
+    for line in after:
+        if not is_role_line(line):
+            break
+        below.append(line.strip(" ,"))
+    return ", ".join(above or below)[:120] or None
+
+
+def merge(found: Iterable[Mention]) -> list[tuple[str, str | None, list[Mention]]]:
+    """One entry per person: mentions of one surname together (the fullest name kept), in
+    order of first mention; the role is the fullest one printed ('Minister Goodale' then
+    'Ralph Goodale, Minister of Public Safety': the second)."""
+    groups: dict[str, list[Mention]] = {}
+    for mention in found:
+        key = fold(mention.name.split()[-1])
+        groups.setdefault(key, []).append(mention)
+    people = []
+    for group in groups.values():
+        name = max((m.name for m in group), key=lambda n: (len(n.split()), len(n)))
+        roles = [m.role for m in group if m.role]
+        role = max(roles, key=lambda r: (len(r.split()), -roles.index(r))) if roles else None
+        people.append((name, role, group))
+    return people
+
+
+def to_people(entries: Iterable[tuple[str, str | None, list[Mention]]]) -> tuple[Person, ...]:
+    return tuple(Person(name, role) for name, role, _ in entries)
