@@ -185,12 +185,20 @@ def candidates(document: Document, rule_date: str | None) -> list[Candidate]:
         known = by_iso.get(mention.iso)
         if known is None:  # a date printed twice is one candidate: its first, best-placed use
             by_iso[mention.iso] = Candidate(mention.iso, features)
+        else:  # ...which keeps what the words around its other uses say of it
+            known.features.update({k: v for k, v in features.items() if k.startswith("context=")})
     return list(by_iso.values())
 
 
 def choose(found: list[Candidate], model: Any) -> str | None:
+    """The date the text declares as its own ('Communiqué de presse du 20 juillet 2021', 'en
+    date du ...') when there is one: too rare in the training documents for the model to
+    weigh, and never wrong there; else the candidate the model scores highest."""
     if not found:
         return None
+    declared = [c for c in found if c.features.get("context=own")]
+    if declared:
+        return declared[0].iso
     return max(found, key=lambda c: (model.probability(c.features, "yes"), c.iso)).iso
 
 
