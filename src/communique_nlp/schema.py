@@ -44,6 +44,9 @@ DESCRIPTIONS: dict[str, str] = {
     "document/place": "The place of the dateline or meeting, or null.",
     "document/countries": "Countries named in the text, as ISO 3166-1 alpha-2 codes (the "
                           "European Union as EU), sorted.",
+    "document/parties": "The countries (the European Union as EU) that issue, sign or adopt "
+                        "the document, sorted; countries merely mentioned are only in "
+                        "countries; [] for an international organisation's own text.",
     "document/organizations": "Organisations named in the text, by their canonical names.",
     "document/people": "People named with a role (ministers, officials, spokespeople).",
     "document/people/[]/name": "The person's name as written.",
@@ -149,7 +152,10 @@ def _output_schema() -> dict[str, Any]:
                 "organizations": {"type": "array", "items": _STRING},
                 "people": {"type": "array", "items": _object(
                     {"name": _STRING, "role": _NULLABLE_STRING}, ["name"])},
-            }),
+            }, [
+                # 'parties' came later: extractions written before it still load
+                "language", "language_confidence", "languages", "kind", "title", "date",
+                "place", "countries", "organizations", "people"]),
             "sections": {"type": "array", "items": _object({
                 "id": _STRING,
                 "heading": _NULLABLE_STRING,

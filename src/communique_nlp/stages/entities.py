@@ -208,11 +208,16 @@ def document_date(document: Document, rule_date: str | None,
 
 
 def document_kind(document: Document, model_dir: Path | None = None) -> str:
-    """The learned kind (models/learned/kind.json), with the rule verdict among its features;
-    the rule verdict alone when no model is there."""
+    """The learned kind (models/learned/kind.json), with the rule verdict among its features,
+    when the model is sure enough of it; the rule verdict otherwise, and when no model is
+    there."""
     verdict = rule_kind(document)
     model = load_model(kind.MODEL, model_dir)
-    return model.predict(kind.features(document, verdict)) if model else verdict
+    if model is None:
+        return verdict
+    probabilities = model.probabilities(kind.features(document, verdict))
+    best = max(sorted(probabilities), key=lambda label: probabilities[label])
+    return best if probabilities[best] >= kind.MIN_CONFIDENCE else verdict
 
 
 def own_texts(document: Document) -> list[tuple[str, str]]:
