@@ -108,6 +108,7 @@ def find_entities(document: Document, model_dir: Path | None = None) -> Document
             if known is None or (known.role is None and person.role):
                 people[person.name] = person
     date, place = _date_and_place(document.sections)
+    date = document.date_hint or date  # a date the markup gives (<time datetime>) wins
     entities = Entities(
         date=date,
         place=place,

@@ -239,7 +239,7 @@ def _section_language(heading: str | None, blocks: list[Block]) -> str:
 
 def segment(document: Document) -> Document:
     blocks = [b for b in document.blocks if b.text.strip(" .") or b.glyph]
-    title, start, preamble = _title(blocks)
+    title, start, preamble = _hinted_title(blocks, document.title_hint) or _title(blocks)
     builder = _Builder()
     if preamble:
         last = preamble[-1]
@@ -254,6 +254,17 @@ def segment(document: Document) -> Document:
     builder.close()
     sections = _with_ids(_mark_lists(builder.sections))
     return replace(document, title=title, sections=tuple(sections))
+
+
+def _hinted_title(blocks: list[Block],
+                  hint: str | None) -> tuple[str | None, int, list[Block]] | None:
+    """The title the source's markup gives (HTML <h1>, Word's Title style), where it stands."""
+    if not hint:
+        return None
+    index = next((i for i, b in enumerate(blocks) if fold(b.text) == fold(hint)), None)
+    if index is None:
+        return hint, 0, []
+    return hint, index + 1, blocks[:index]
 
 
 def _title(blocks: list[Block]) -> tuple[str | None, int, list[Block]]:
