@@ -26,6 +26,10 @@ DPI = 300  # Tesseract's own advice for body text; a scan of 10-point type needs
 PAGE_SECONDS = 120.0  # a call to tesseract taking longer than this is given up
 MIN_ROTATION_CONFIDENCE = 1.5  # OSD's own confidence below this: leave the page as it is
 LOW_CONFIDENCE = 30.0  # a word recognised worse than this, with no letter or digit: a speck
+BODY_WOBBLE = 0.2  # a measured line size this close to the page's usual one is body text
+MIN_SKEW_WORDS = 5  # words of a line needed to measure its slope
+MIN_SKEW = 0.002  # a slope under this (0.1°) is a straight page
+SPECK = 0.35  # a mark without letters or digits shorter than this share of its line: a speck
 INSTALL = ("install Tesseract OCR to read scanned pages (Debian/Ubuntu: apt-get install "
            "tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra)")
 _LANGUAGES = {"en": "eng", "fr": "fra"}
@@ -149,15 +153,56 @@ def _words(image: Path, language: str) -> list[list[_Word]]:
         text, confidence = cells[11].strip(), float(cells[10])
         if level != 5 or not text:
             continue
-        if confidence < LOW_CONFIDENCE and not any(c.isalnum() for c in text):
-            continue
+        if not any(c.isalnum() for c in text) and (
+                confidence < LOW_CONFIDENCE or height < SPECK * heights.get(key, height)):
+            continue  # a speck of dirt read as punctuation: not a bullet, not a '#'
+
         lines.setdefault(key, []).append(_Word(
             text=text, x0=left, x1=left + width, top=top, bottom=top + height, size=0.0,
             bold=False))
-    rows = []
-    for key, words in lines.items():
-        size = round(heights.get(key, 12.0) / 1.2 * 2) / 2  # a line box is about 1.2 em
-        for word in words:
+    rows = [sorted(words, key=lambda w: w.x0) for words in lines.values()]
+    _deskew(rows)
+    sizes = [_line_size(row) for row in rows]
+    body = sorted(sizes)[len(sizes) // 2] if sizes else 10.0
+    for row, size in zip(rows, sizes, strict=True):
+        # measured sizes wobble with the letters of the line and the dirt on it: a line near
+        # the body's size is body text; only clearly larger type is set apart (headings)
+        size = body if abs(size - body) <= BODY_WOBBLE * body else size
+        for word in row:
             word.size = size
-        rows.append(sorted(words, key=lambda w: w.x0))
     return rows
+
+
+def _deskew(rows: list[list[_Word]]) -> None:
+    """Undo a slightly skewed scan on the word boxes: the lines' median slope, turned back
+    (small-angle rotation), so margins and line ends line up as on a straight page."""
+    slopes = []
+    for row in rows:
+        points = [((w.x0 + w.x1) / 2, w.bottom) for w in row if w.text[:1].isalnum()]
+        if len(points) < MIN_SKEW_WORDS:
+            continue
+        mean_x = sum(x for x, _ in points) / len(points)
+        mean_y = sum(y for _, y in points) / len(points)
+        spread = sum((x - mean_x) ** 2 for x, _ in points)
+        if spread > 0:
+            slopes.append(sum((x - mean_x) * (y - mean_y) for x, y in points) / spread)
+    if not slopes:
+        return
+    slope = sorted(slopes)[len(slopes) // 2]
+    if abs(slope) < MIN_SKEW:
+        return
+    for row in rows:
+        for word in row:
+            x, y = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
+            dx, dy = slope * y, -slope * x
+            word.x0, word.x1 = word.x0 + dx, word.x1 + dx
+            word.top, word.bottom = word.top + dy, word.bottom + dy
+
+
+def _line_size(row: list[_Word]) -> float:
+    """A line's type size, from the height of its taller words (a word with an ascender or a
+    capital is about 0.72 em tall)."""
+    heights = sorted(w.bottom - w.top for w in row if any(c.isalnum() for c in w.text))
+    if not heights:
+        heights = sorted(w.bottom - w.top for w in row)
+    return round(heights[(3 * len(heights)) // 4] / 0.72 * 2) / 2
