@@ -36,7 +36,6 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import format_fixtures as ff  # noqa: E402 - the tests' fixture builders
 import pdf_fixtures  # noqa: E402
-
 from communique_nlp.apps.evaluate import Counts, match_items, score_document  # noqa: E402
 from communique_nlp.pipeline import parse  # noqa: E402
 
@@ -68,7 +67,7 @@ def served(folder: Path) -> Iterator[str]:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

@@ -118,7 +118,8 @@ def strip_site_suffix(title: str, site: str | None = None) -> str:
             if not found or not head.strip():
                 continue
             is_site = (site is not None and tail.strip().casefold() == site.strip().casefold())
-            if is_site or len(tail.split()) <= MAX_SUFFIX_WORDS < len(head.split()) + 3:
+            if is_site or (len(tail.split()) <= MAX_SUFFIX_WORDS
+                           and len(head.strip()) >= len(tail.strip())):
                 title = head.strip()
                 break
         else:
