@@ -12,6 +12,7 @@ model for the others (one language reads faster, and its accents better).
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -29,6 +30,7 @@ LOW_CONFIDENCE = 30.0  # a word recognised worse than this, with no letter or di
 BODY_WOBBLE = 0.2  # a measured line size this close to the page's usual one is body text
 MIN_SKEW_WORDS = 5  # words of a line needed to measure its slope
 MIN_SKEW = 0.002  # a slope under this (0.1°) is a straight page
+BULLET_SIZE = (0.2, 0.65)  # a bullet's height, as a share of the line's words' height
 SPECK = 0.35  # a mark without letters or digits shorter than this share of its line: a speck
 INSTALL = ("install Tesseract OCR to read scanned pages (Debian/Ubuntu: apt-get install "
            "tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra)")
@@ -138,29 +140,23 @@ def _words(image: Path, language: str) -> list[list[_Word]]:
         raise OcrFailed(result.stderr.strip().splitlines()[-1] if result.stderr.strip()
                         else f"tesseract exited with code {result.returncode}")
     scale = 72 / DPI
-    lines: dict[tuple[int, int, int], list[_Word]] = {}
-    heights: dict[tuple[int, int, int], float] = {}
-    for row in result.stdout.splitlines()[1:]:
-        cells = row.split("\t")
-        if len(cells) < 12:
+    lines: dict[tuple[int, int, int], list[tuple[_Word, float]]] = {}
+    for record in result.stdout.splitlines()[1:]:
+        cells = record.split("\t")
+        if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
             continue
-        level, block, paragraph, line = (int(cells[i]) for i in (0, 2, 3, 4))
+        block, paragraph, line = (int(cells[i]) for i in (2, 3, 4))
         left, top, width, height = (float(cells[i]) * scale for i in (6, 7, 8, 9))
-        key = (block, paragraph, line)
-        if level == 4:
-            heights[key] = height
-            continue
-        text, confidence = cells[11].strip(), float(cells[10])
-        if level != 5 or not text:
-            continue
-        if not any(c.isalnum() for c in text) and (
-                confidence < LOW_CONFIDENCE or height < SPECK * heights.get(key, height)):
-            continue  # a speck of dirt read as punctuation: not a bullet, not a '#'
-
-        lines.setdefault(key, []).append(_Word(
-            text=text, x0=left, x1=left + width, top=top, bottom=top + height, size=0.0,
-            bold=False))
-    rows = [sorted(words, key=lambda w: w.x0) for words in lines.values()]
+        lines.setdefault((block, paragraph, line), []).append((_Word(
+            text=cells[11].strip(), x0=left, x1=left + width, top=top, bottom=top + height,
+            size=0.0, bold=False), float(cells[10])))
+    rows: list[list[_Word]] = []
+    for found in lines.values():
+        found.sort(key=lambda item: item[0].x0)
+        _restore_bullet(found)
+        row = [word for word, confidence in found if not _speck(word, confidence, found)]
+        if row:
+            rows.append(row)
     _deskew(rows)
     sizes = [_line_size(row) for row in rows]
     body = sorted(sizes)[len(sizes) // 2] if sizes else 10.0
@@ -171,6 +167,35 @@ def _words(image: Path, language: str) -> list[list[_Word]]:
         for word in row:
             word.size = size
     return rows
+
+
+def _typical_height(found: list[tuple[_Word, float]]) -> float:
+    heights = sorted(w.bottom - w.top for w, _ in found if any(c.isalnum() for c in w.text))
+    return heights[len(heights) // 2] if heights else 0.0
+
+
+def _restore_bullet(found: list[tuple[_Word, float]]) -> None:
+    """A bullet is read as 'e«', '¢', '°', 'o'...: a small, squarish mark of a character or two
+    opening a line, set apart from the text (a hanging indent, not a word space), is a '•'."""
+    if len(found) < 2:
+        return
+    mark, first = found[0][0], found[1][0]
+    height, typical = mark.bottom - mark.top, _typical_height(found[1:])
+    words = [w for w, _ in found[1:]]
+    gaps = sorted(b.x0 - a.x1 for a, b in itertools.pairwise(words))
+    space = gaps[len(gaps) // 2] if gaps else 0.3 * typical
+    if (len(mark.text) <= 2 and BULLET_SIZE[0] * typical <= height <= BULLET_SIZE[1] * typical
+            and mark.x1 - mark.x0 <= 1.5 * height and first.text[:1].isalnum()
+            and first.x0 - mark.x1 > 1.5 * max(space, 0.5)):
+        mark.text = "•"
+
+
+def _speck(word: _Word, confidence: float, found: list[tuple[_Word, float]]) -> bool:
+    """A speck of dirt read as punctuation: not a word, not a '#' opening a heading."""
+    if any(c.isalnum() for c in word.text) or word.text == "•":
+        return False
+    return (confidence < LOW_CONFIDENCE
+            or word.bottom - word.top < SPECK * _typical_height(found))
 
 
 def _deskew(rows: list[list[_Word]]) -> None:
