@@ -99,6 +99,16 @@ def test_metadata_gives_title_and_date_when_the_article_does_not() -> None:
     assert page.date == "2019-11-05"
 
 
+def test_a_modified_date_is_not_the_release_date() -> None:
+    page = read_html("<html><head><meta name='dcterms.issued' content='2023-06-29'></head>"
+                     "<body><main class='container with-sidebar'><h1>Ministers meet in Ottawa"
+                     "</h1><p>The release text.</p><section class='pagedetails'><dl><dt>Date "
+                     "modified:</dt><dd><time property='dateModified'>2024-01-02</time></dd>"
+                     "</dl></section></main></body></html>", "x.html")
+    assert page.date == "2023-06-29"
+    assert page.text == "# Ministers meet in Ottawa\n\nThe release text.\n"
+
+
 @pytest.mark.parametrize(("title", "site", "expected"), [
     ("Joint statement | Canada.ca", None, "Joint statement"),
     ("G7 - Interior ministers meet - GOV.UK", None, "G7 - Interior ministers meet"),

@@ -31,6 +31,7 @@ _DROPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "na
                            "object", "embed", "dialog", "menu"})
 # page-level landmarks: chrome when they are not inside the article itself
 _PAGE_CHROME_TAGS = frozenset({"header", "footer"})
+_CONTENT_TAGS = frozenset({"html", "body", "main", "article"})
 _CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search",
                            "dialog", "alertdialog", "menu", "menubar"})
 # class or id words of chrome blocks: cookie and consent banners, share bars, breadcrumbs,
@@ -38,7 +39,8 @@ _CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary
 _CHROME_NAME = re.compile(
     r"(?:^|[\s_-])(?:cookies?|consent|gdpr|share|sharing|social|breadcrumbs?|related|"
     r"skip(?:-?link)?s?|newsletter|subscribe|signup|sign-up|pagination|"
-    r"sidebar|site-?(?:header|footer|nav)|toolbar|feedback|sr-only|visually-?hidden)"
+    r"sidebar|site-?(?:header|footer|nav)|toolbar|feedback|sr-only|visually-?hidden|"
+    r"page-?details|date-?modified)"
     r"(?:$|[\s_-])", re.IGNORECASE)
 # ' | Canada.ca', ' - GOV.UK': the site's name after the page's own title
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
@@ -147,6 +149,8 @@ def _is_chrome(element: Any, inside_article: bool) -> bool:
         return True
     if element.get("hidden") is not None or element.get("aria-hidden") == "true":
         return True
+    if tag in _CONTENT_TAGS:
+        return False  # '<main class="with-sidebar">' is still the content
     names = f"{element.get('class') or ''} {element.get('id') or ''}"
     return bool(names.strip()) and bool(_CHROME_NAME.search(names))
 
@@ -189,6 +193,9 @@ def _first_heading(content: Any, tag: str) -> str | None:
 
 def _time_date(content: Any) -> str | None:
     for element in content.iter("time"):
+        role = f"{element.get('property') or ''} {element.get('itemprop') or ''}".lower()
+        if "modified" in role:
+            continue  # 'Date modified': when the page changed, not when the text was issued
         iso = _iso(element.get("datetime")) or _iso(element.text_content())
         if iso:
             return iso
