@@ -27,7 +27,11 @@ DPI = 300  # Tesseract's own advice for body text; a scan of 10-point type needs
 PAGE_SECONDS = 120.0  # a call to tesseract taking longer than this is given up
 MIN_ROTATION_CONFIDENCE = 1.5  # OSD's own confidence below this: leave the page as it is
 LOW_CONFIDENCE = 30.0  # a word recognised worse than this, with no letter or digit: a speck
-BODY_WOBBLE = 0.2  # a measured line size this close to the page's usual one is body text
+SIZE_STEP = 0.15  # measured line sizes this close (a share) are one type size
+MAX_SKEW = 3.0  # degrees a scan may be skewed and still be straightened
+SKEW_STEP = 0.25  # degrees between the angles tried
+SKEW_REDUCTION = 4  # the skew is measured on a copy this many times smaller
+INK = 128  # grey levels below this are ink
 MIN_SKEW_WORDS = 5  # words of a line needed to measure its slope
 MIN_SKEW = 0.002  # a slope under this (0.1°) is a straight page
 BULLET_SIZE = (0.2, 0.65)  # a bullet's height, as a share of the line's words' height
@@ -79,6 +83,7 @@ def ocr_rows(file: Path, pages: list[int]) -> dict[int, PageRows]:
                 width, height = _render(document, number, image)
                 if _rotation(image) in (90, 270):
                     width, height = height, width
+                _straighten(image)
                 rows = _words(image, language)
                 found[number] = (rows, width, height)
                 if language == "eng+fra":
@@ -132,6 +137,28 @@ def _rotation(image: Path) -> int:
     return degrees
 
 
+def _straighten(image: Path) -> None:
+    """Undo a slightly skewed scan: the angle (within ``MAX_SKEW`` degrees) at which the rows
+    of ink are sharpest (the classic projection profile), found on a small copy."""
+    import numpy
+    from PIL import Image
+
+    with Image.open(image) as picture:
+        small = picture.convert("L").reduce(SKEW_REDUCTION)
+        best, sharpest = 0.0, -1.0
+        steps = int(MAX_SKEW / SKEW_STEP)
+        for step in range(-steps, steps + 1):
+            angle = step * SKEW_STEP
+            turned = small.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
+            rows = (numpy.asarray(turned) < INK).sum(axis=1).astype(float)
+            sharpness = float(numpy.square(numpy.diff(rows)).sum())
+            if sharpness > sharpest:
+                best, sharpest = angle, sharpness
+        if best:
+            straight = picture.rotate(best, resample=Image.Resampling.BICUBIC, fillcolor=255)
+            straight.save(image)
+
+
 def _words(image: Path, language: str) -> list[list[_Word]]:
     """The words of the page in Tesseract's reading order, one list per printed line, with
     boxes in points."""
@@ -151,22 +178,45 @@ def _words(image: Path, language: str) -> list[list[_Word]]:
             text=cells[11].strip(), x0=left, x1=left + width, top=top, bottom=top + height,
             size=0.0, bold=False), float(cells[10])))
     rows: list[list[_Word]] = []
-    for found in lines.values():
+    paragraphs: list[tuple[int, int]] = []  # the Tesseract paragraph of each row
+    for (block, paragraph, _), found in lines.items():
         found.sort(key=lambda item: item[0].x0)
         _restore_bullet(found)
         row = [word for word, confidence in found if not _speck(word, confidence, found)]
         if row:
             rows.append(row)
+            paragraphs.append((block, paragraph))
     _deskew(rows)
-    sizes = [_line_size(row) for row in rows]
-    body = sorted(sizes)[len(sizes) // 2] if sizes else 10.0
+    sizes = _sizes([_line_size(row) for row in rows])
+    body = sorted(sizes)[len(sizes) // 2] if sizes else 0.0
+    for key in set(paragraphs):
+        # a headline's lines, all set larger than the body, are one size (one heading)
+        mine = [i for i, owner in enumerate(paragraphs) if owner == key]
+        if len(mine) > 1 and all(sizes[i] > body * (1 + SIZE_STEP) for i in mine):
+            common = sorted(sizes[i] for i in mine)[len(mine) // 2]
+            for i in mine:
+                sizes[i] = common
     for row, size in zip(rows, sizes, strict=True):
-        # measured sizes wobble with the letters of the line and the dirt on it: a line near
-        # the body's size is body text; only clearly larger type is set apart (headings)
-        size = body if abs(size - body) <= BODY_WOBBLE * body else size
         for word in row:
             word.size = size
     return rows
+
+
+def _sizes(measured: list[float]) -> list[float]:
+    """Measured sizes wobble with the letters of a line and the dirt on it: sizes within
+    ``SIZE_STEP`` of the smallest of their group are one type size (the group's median), so
+    body lines share one size and a headline's lines another."""
+    if not measured:
+        return []
+    ordered = sorted(measured)
+    groups: list[list[float]] = [[ordered[0]]]
+    for size in ordered[1:]:
+        if size <= groups[-1][0] * (1 + SIZE_STEP):
+            groups[-1].append(size)
+        else:
+            groups.append([size])
+    typical = {size: group[len(group) // 2] for group in groups for size in group}
+    return [typical[size] for size in measured]
 
 
 def _typical_height(found: list[tuple[_Word, float]]) -> float:
@@ -200,7 +250,8 @@ def _speck(word: _Word, confidence: float, found: list[tuple[_Word, float]]) -> 
 
 def _deskew(rows: list[list[_Word]]) -> None:
     """Undo a slightly skewed scan on the word boxes: the lines' median slope, turned back
-    (small-angle rotation), so margins and line ends line up as on a straight page."""
+    (small-angle rotation), so margins and line ends line up as on a straight page, and word
+    heights (type sizes) are those of the letters."""
     slopes = []
     for row in rows:
         points = [((w.x0 + w.x1) / 2, w.bottom) for w in row if w.text[:1].isalnum()]
@@ -220,14 +271,16 @@ def _deskew(rows: list[list[_Word]]) -> None:
         for word in row:
             x, y = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
             dx, dy = slope * y, -slope * x
+            # a slanted word's box is taller than its letters by its width times the slope
+            trim = min(abs(slope) * (word.x1 - word.x0), 0.5 * (word.bottom - word.top)) / 2
             word.x0, word.x1 = word.x0 + dx, word.x1 + dx
-            word.top, word.bottom = word.top + dy, word.bottom + dy
+            word.top, word.bottom = word.top + dy + trim, word.bottom + dy - trim
 
 
 def _line_size(row: list[_Word]) -> float:
-    """A line's type size, from the height of its taller words (a word with an ascender or a
-    capital is about 0.72 em tall)."""
+    """A line's type size, from the median height of its words (most have an ascender or a
+    capital: about 0.72 em tall)."""
     heights = sorted(w.bottom - w.top for w in row if any(c.isalnum() for c in w.text))
     if not heights:
         heights = sorted(w.bottom - w.top for w in row)
-    return round(heights[(3 * len(heights)) // 4] / 0.72 * 2) / 2
+    return round(heights[len(heights) // 2] / 0.72 * 2) / 2
