@@ -67,7 +67,7 @@ def _mixed_folder(root: Path, corpus: Path) -> Path:
     (folder / "empty.txt").write_bytes(b"")
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 8)
     (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(200, 256)) * 40)
-    (folder / "notes.docx").write_bytes(b"not a supported kind: ignored")
+    (folder / "notes.odt").write_bytes(b"not a supported kind: ignored")
     (folder / ".hidden.txt").write_text("hidden files are ignored\n", "utf-8")
     return folder
 
@@ -96,7 +96,7 @@ def mixed(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> tuple[P
 def test_every_input_gets_an_output_or_an_error(mixed: tuple[Path, Path]) -> None:
     folder, out = mixed
     manifest = _manifest(out)
-    assert set(manifest) == {*GOOD.values(), *BAD}  # .docx and hidden files are not inputs
+    assert set(manifest) == {*GOOD.values(), *BAD}  # .odt and hidden files are not inputs
     for target in GOOD.values():
         row = manifest[target]
         assert row["status"] == "ok", row
