@@ -342,6 +342,28 @@ def test_text_printed_sideways_is_read(tmp_path: Path) -> None:
         data["sections"][0]["text"]
 
 
+def test_scanned_pages_without_tesseract_are_named(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import fpdf
+    from PIL import Image
+
+    from communique_nlp.stages import ocr
+
+    monkeypatch.setattr(ocr, "available_languages", set)  # a machine without Tesseract
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.multi_cell(0, 8, "Ministers agreed to counter terrorism together.")
+    pdf.add_page()
+    pdf.image(Image.new("L", (400, 300), 255), x=20, y=20, w=170)
+    pdf.output(str(tmp_path / "mixed.pdf"))
+    data = parse(tmp_path / "mixed.pdf").as_dict()
+    assert "counter terrorism" in data["sections"][0]["text"]
+    assert "ocr" not in data["source"]
+    assert any(w.startswith("page 2 scanned (no text layer) and not read: install Tesseract")
+               for w in data["warnings"])
+
+
 def _tesseract() -> None:
     from communique_nlp.stages.ocr import available_languages
 

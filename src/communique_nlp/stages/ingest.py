@@ -8,7 +8,6 @@ Anything that is not text (a binary, an empty file) is refused here with one cle
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -193,10 +192,15 @@ def ingest_pdf(file: Path, shown: str, data: bytes) -> Document:
     read = read_pdf(file, shown)
     source = Source(path=shown, sha256=hashlib.sha256(data).hexdigest(), format="pdf",
                     pages=read.pages, ocr=bool(read.ocr_pages))
-    document = Document(source=source, text=read.text)
+    warnings: list[str] = []
     if read.ocr_pages:
-        pages = ", ".join(str(page) for page in read.ocr_pages)
-        document = replace(document, warnings=(
-            f"page{'s' if len(read.ocr_pages) > 1 else ''} {pages} read by OCR (scanned, no "
-            "text layer): the text may contain recognition errors",))
-    return document
+        warnings.append(f"{_pages(read.ocr_pages)} read by OCR (scanned, no text layer): the "
+                        "text may contain recognition errors")
+    if read.unread_pages:
+        warnings.append(f"{_pages(read.unread_pages)} scanned (no text layer) and not read: "
+                        f"{read.unread_because}")
+    return Document(source=source, text=read.text, warnings=tuple(warnings))
+
+
+def _pages(numbers: tuple[int, ...]) -> str:
+    return f"page{'s' if len(numbers) > 1 else ''} " + ", ".join(map(str, numbers))

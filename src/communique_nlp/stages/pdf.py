@@ -126,11 +126,14 @@ class _Layout:
 
 
 class PdfText(NamedTuple):
-    """A PDF's text as light Markdown, its number of pages, and the pages read by OCR."""
+    """A PDF's text as light Markdown, its number of pages, the pages read by OCR, and the
+    scanned pages left unread (no OCR engine) with what to install to read them."""
 
     text: str
     pages: int
     ocr_pages: tuple[int, ...] = ()
+    unread_pages: tuple[int, ...] = ()
+    unread_because: str = ""
 
 
 def read_pdf(file: Path, shown: str) -> PdfText:
@@ -150,6 +153,8 @@ def read_pdf(file: Path, shown: str) -> PdfText:
     if pages == 0:
         raise InputError(shown, NO_PAGES)
     ocr_pages: tuple[int, ...] = ()
+    unread: tuple[int, ...] = ()
+    because = ""
     if scans:
         from communique_nlp.stages.ocr import OcrFailed, OcrMissing, ocr_rows
 
@@ -158,6 +163,7 @@ def read_pdf(file: Path, shown: str) -> PdfText:
         except OcrMissing as missing:
             if any(line.text.strip() for line in lines):
                 scanned = {}  # the text layer of the other pages is read; the scans are not
+                unread, because = tuple(scans), str(missing)
             else:
                 raise InputError(shown, f"{NO_TEXT}; {missing}") from missing
         except OcrFailed as failed:
@@ -171,7 +177,7 @@ def read_pdf(file: Path, shown: str) -> PdfText:
     if not any(line.text.strip() for line in lines):
         raise InputError(shown, NO_TEXT)
     blocks = _blocks(lines, _layout(lines))
-    return PdfText(_text(blocks), pages, ocr_pages)
+    return PdfText(_text(blocks), pages, ocr_pages, unread, because)
 
 
 def _check_bytes(file: Path, shown: str) -> None:
