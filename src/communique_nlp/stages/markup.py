@@ -35,9 +35,10 @@ _CONTENT_TAGS = frozenset({"html", "body", "main", "article"})
 _CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search",
                            "dialog", "alertdialog", "menu", "menubar"})
 # class or id words of chrome blocks: cookie and consent banners, share bars, breadcrumbs,
-# 'related' boxes, skip links, newsletter sign-ups
+# 'related' boxes, menus and footers of pages without HTML5 landmarks, skip links, sign-ups
 _CHROME_NAME = re.compile(
     r"(?:^|[\s_-])(?:cookies?|consent|gdpr|share|sharing|social|breadcrumbs?|related|"
+    r"nav|navbar|navigation|menu|footer|"
     r"skip(?:-?link)?s?|newsletter|subscribe|signup|sign-up|pagination|"
     r"sidebar|site-?(?:header|footer|nav)|toolbar|feedback|sr-only|visually-?hidden|"
     r"page-?details|date-?modified)"
