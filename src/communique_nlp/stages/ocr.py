@@ -28,7 +28,6 @@ PAGE_SECONDS = 120.0  # a call to tesseract taking longer than this is given up
 MIN_ROTATION_CONFIDENCE = 1.5  # OSD's own confidence below this: leave the page as it is
 LOW_CONFIDENCE = 30.0  # a word recognised worse than this, with no letter or digit: a speck
 SIZE_STEP = 0.15  # measured line sizes this close (a share) are one type size
-BODY_WOBBLE = 0.18  # a line measured at most this much larger than the body is body text
 MAX_SKEW = 3.0  # degrees a scan may be skewed and still be straightened
 SKEW_STEP = 0.25  # degrees between the angles tried
 SKEW_REDUCTION = 4  # the skew is measured on a copy this many times smaller
@@ -188,10 +187,8 @@ def _words(image: Path, language: str) -> list[list[_Word]]:
             rows.append(row)
             paragraphs.append((block, paragraph))
     _deskew(rows)
-    measured = [_line_size(row) for row in rows]
-    body = sorted(measured)[len(measured) // 2] if measured else 0.0
-    # a line near the page's usual size is body text: only clearly larger type stands apart
-    sizes = _sizes([body if size <= body * (1 + BODY_WOBBLE) else size for size in measured])
+    sizes = _sizes([_line_size(row) for row in rows])
+    body = sorted(sizes)[len(sizes) // 2] if sizes else 0.0
     for key in set(paragraphs):
         # a headline's lines, all set larger than the body, are one size (one heading)
         mine = [i for i, owner in enumerate(paragraphs) if owner == key]
@@ -281,9 +278,9 @@ def _deskew(rows: list[list[_Word]]) -> None:
 
 
 def _line_size(row: list[_Word]) -> float:
-    """A line's type size, from the height of its taller words (a word with an ascender and a
-    descender is about an em tall; a long line nearly always has one)."""
+    """A line's type size, from the median height of its words (most have an ascender or a
+    capital: about 0.72 em tall)."""
     heights = sorted(w.bottom - w.top for w in row if any(c.isalnum() for c in w.text))
     if not heights:
         heights = sorted(w.bottom - w.top for w in row)
-    return round(heights[(4 * len(heights)) // 5] / 0.95 * 2) / 2
+    return round(heights[len(heights) // 2] / 0.72 * 2) / 2
