@@ -11,7 +11,8 @@ Prints, in one run:
 4. scaling: one document of 10 kB, 100 kB, 1 MB and 10 MB (concatenated releases), time per MB;
 5. the learned models: load time of each file in models/learned, and library throughput on
    the real training texts (../shared/eval/train), the documents the models were made for;
-6. PDF pages/s (bench/pdf_bench.py) and batch files/s (bench/batch_bench.py);
+6. PDF pages/s (bench/pdf_bench.py), OCR seconds per scanned page (bench/ocr_bench.py) and
+   batch files/s (bench/batch_bench.py);
 7. the archive (bench/archive_bench.py): index documents/s, search latency of whole
    processes, archive size per document, on 5,000 generated releases.
 
@@ -257,6 +258,8 @@ def main() -> None:
     if not args.skip_pdf:
         print("\n== PDF ==", flush=True)
         subprocess.run([here, str(ROOT / "bench" / "pdf_bench.py")], check=False)
+        print("\n== OCR ==", flush=True)
+        subprocess.run([here, str(ROOT / "bench" / "ocr_bench.py")], check=False)
     if not args.skip_batch:
         print("\n== batch ==", flush=True)
         count = ["--files", str(min(args.docs, 2000))]

@@ -190,6 +190,15 @@ def _pdf(path: Path, *, password: str | None = None, image: bool = False) -> Pat
     return path
 
 
+@pytest.fixture()
+def no_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine without Tesseract, where an image-only PDF is refused (tests/test_formats.py
+    reads scans where it is installed)."""
+    from communique_nlp.stages import ocr
+
+    monkeypatch.setattr(ocr, "available_languages", set)
+
+
 def _fault_files(folder: Path) -> dict[str, tuple[Path, int, str]]:
     """name -> (path, exit code of `communique parse`, words its error line must hold)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -225,7 +234,8 @@ def _fault_files(folder: Path) -> dict[str, tuple[Path, int, str]]:
     }
 
 
-def test_every_bad_input_is_one_line_naming_the_file(tmp_path: Path) -> None:
+def test_every_bad_input_is_one_line_naming_the_file(tmp_path: Path,
+                                                     no_ocr: None) -> None:
     for case, (path, code, words) in _fault_files(tmp_path / "in").items():
         out = tmp_path / "out" / f"{path.name}.yaml"
         result = runner.invoke(app, ["parse", str(path), "-o", str(out)])
@@ -234,7 +244,7 @@ def test_every_bad_input_is_one_line_naming_the_file(tmp_path: Path) -> None:
         assert not out.exists(), case
 
 
-def test_fault_files_in_a_batch_fail_alone(tmp_path: Path) -> None:
+def test_fault_files_in_a_batch_fail_alone(tmp_path: Path, no_ocr: None) -> None:
     folder = tmp_path / "in"
     files = _fault_files(folder)
     (folder / "good.txt").write_text(SAMPLE.read_text("utf-8"), "utf-8")

@@ -139,7 +139,7 @@ def test_read_pdf_rebuilds_every_block(name: str, built: dict[str, Path]) -> Non
     """Headings (one wrapped over two lines in a column), hanging-indent bullets, the sentence
     across a page break, the two-column page and the hyphenated words all come back whole."""
     items = pdf_fixtures.read_items((CORPUS / name).read_text(encoding="utf-8"))
-    text, pages = read_pdf(built[name], name)
+    text, pages = read_pdf(built[name], name)[:2]
     assert pages >= 3
     assert "\f" in text  # pages are marked for normalise
     assert [line.strip("\f") for line in text.split("\n") if line] == _expected_markdown(items)
@@ -239,7 +239,7 @@ def test_pages_are_read_one_at_a_time(monkeypatch: pytest.MonkeyPatch,
         return read(page, number)
 
     monkeypatch.setattr(pdf_module, "_page_lines", spy)
-    _, pages = read_pdf(built[DOCUMENTS[0]], "x.pdf")
+    pages = read_pdf(built[DOCUMENTS[0]], "x.pdf").pages
     assert len(seen) == pages >= 3
     assert not any(hasattr(p, "_layout") for p in seen)
 
@@ -295,7 +295,7 @@ def _bad_pdfs(folder: Path) -> dict[str, tuple[Path, str]]:
         "encrypted": (_simple_pdf(folder / "locked.pdf", user_password="secret"),
                       "is encrypted (password-protected); decrypt it first"),
         "image only": (_image_pdf(folder / "scan.pdf"),
-                       "has no text layer (a scanned image?); OCR is not done"),
+                       "has no text layer (a scanned image?); install Tesseract OCR"),
         "text renamed": (renamed, "is not a PDF"),
         "empty": (empty, "empty file"),
     }
@@ -306,7 +306,11 @@ BAD = ["truncated", "damaged", "garbage", "zero pages", "encrypted", "image only
 
 
 @pytest.mark.parametrize("case", BAD)
-def test_bad_pdf_raises_input_error(case: str, tmp_path: Path) -> None:
+def test_bad_pdf_raises_input_error(case: str, tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from communique_nlp.stages import ocr
+
+    monkeypatch.setattr(ocr, "available_languages", set)  # a machine without Tesseract
     path, wording = _bad_pdfs(tmp_path)[case]
     with pytest.raises(InputError) as caught:
         parse(path)
@@ -316,7 +320,11 @@ def test_bad_pdf_raises_input_error(case: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("case", BAD)
-def test_bad_pdf_on_the_command_line(case: str, tmp_path: Path) -> None:
+def test_bad_pdf_on_the_command_line(case: str, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from communique_nlp.stages import ocr
+
+    monkeypatch.setattr(ocr, "available_languages", set)  # a machine without Tesseract
     path, wording = _bad_pdfs(tmp_path)[case]
     result = CliRunner().invoke(app, ["parse", str(path)])
     assert result.exit_code == 1
@@ -335,7 +343,8 @@ def test_owner_password_only_is_read(tmp_path: Path) -> None:
     pdf.set_font("helvetica", size=12)
     pdf.cell(0, 10, "Ministers agreed to cooperate.")
     pdf.output(str(tmp_path / "perms.pdf"))
-    assert read_pdf(tmp_path / "perms.pdf", "perms.pdf") == ("Ministers agreed to cooperate.\n", 1)
+    assert read_pdf(tmp_path / "perms.pdf", "perms.pdf")[:2] == (
+        "Ministers agreed to cooperate.\n", 1)
 
 
 def test_a_pdf_without_pdf_suffix_is_read_as_pdf(tmp_path: Path) -> None:

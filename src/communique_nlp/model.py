@@ -30,9 +30,10 @@ DOCUMENT_KINDS = ("communique", "press_release", "statement", "other")
 class Source:
     path: str
     sha256: str
-    format: str  # txt | pdf | html | md
+    format: str  # txt | pdf | html | md | docx
     encoding: str | None = None
     pages: int | None = None
+    ocr: bool = False  # some pages were read by OCR (a scan)
 
 
 @dataclass(frozen=True)
@@ -150,3 +151,7 @@ class Document:
     themes: tuple[ThemeTag, ...] = ()
     entities: Entities = field(default_factory=Entities)
     warnings: tuple[str, ...] = ()
+    # what the source's markup says, preferred to a guess: the headline (HTML <h1>/og:title,
+    # Word's Title style) and the ISO publication date (<time datetime>, article metadata)
+    title_hint: str | None = None
+    date_hint: str | None = None

@@ -30,11 +30,12 @@ class Options:
     max_bytes: int = DEFAULT_MAX_BYTES
     model_dir: Path | None = None  # learned models; None: models/learned (cross-validation
     # points it at the models fitted without the held-out collection)
+    stdin_format: str = "txt"  # what '-' holds: txt, md or html (--input-format)
 
 
 def parse(source: str | Path | bytes, options: Options | None = None) -> Extraction:
-    """Parse a document: a path (``Path``, or a ``str`` naming a file; '-' is stdin), raw
-    bytes, or the text itself.
+    """Parse a document: a path (``Path``, or a ``str`` naming a file; '-' is stdin), an
+    http(s) address (``str``), raw bytes, or the text itself.
 
     A ``str`` is text when it is not an existing file and reads as prose (it has a line break,
     or spaces and no path separator); otherwise it is a path.
@@ -52,7 +53,8 @@ def _ingest(source: str | Path | bytes, options: Options) -> Document:
     if isinstance(source, bytes):
         return ingest_bytes(source, max_bytes=options.max_bytes)
     if isinstance(source, Path) or _names_a_file(source):
-        return ingest_path(source, max_bytes=options.max_bytes)
+        return ingest_path(source, max_bytes=options.max_bytes,
+                           stdin_format=options.stdin_format)
     return ingest_text(source)
 
 

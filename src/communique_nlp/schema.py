@@ -131,9 +131,10 @@ def _output_schema() -> dict[str, Any]:
             "source": _object({
                 "path": _STRING,
                 "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
-                "format": {"enum": ["txt", "pdf", "html", "md"]},
+                "format": {"enum": ["txt", "pdf", "html", "md", "docx"]},
                 "encoding": _NULLABLE_STRING,
                 "pages": {"type": ["integer", "null"], "minimum": 0},
+                "ocr": {"type": "boolean"},
             }, ["path", "sha256", "format"]),
             "document": _object({
                 "language": _LANGUAGE,

@@ -230,9 +230,9 @@ class BatchReport:
 class _Task:
     """One file for a worker: everything it needs, picklable."""
 
-    source: str  # the input path, as the extraction's source.path will show it
+    source: str  # the input path (or address), as the extraction's source.path will show it
     shown: str  # the manifest's path (relative, printable)
-    sha256: str  # of the input, as read when the run was planned
+    sha256: str | None  # of the input, as read when the run was planned (None: an address)
     output: str  # where to write: absolute path
     output_rel: str  # relative to the output folder, as the manifest shows it
     fmt: str
@@ -278,8 +278,13 @@ def run_batch(
     allow_nested: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
     on_progress: Callable[[ProgressEvent], None] | None = None,
+    urls: Sequence[str] | None = None,
 ) -> BatchReport:
     """Extract every supported file under ``input_dir`` into ``output_dir``.
+
+    With ``urls`` (from ``stages.fetch.read_url_list(input_dir)``), the inputs are those
+    addresses instead, each fetched by its worker; ``input_dir`` is then the list file, named
+    in the manifest. An address is always fetched again (``resume`` skips none).
 
     ``include``/``exclude`` are globs matched against each file's path relative to
     ``input_dir`` ('/'-separated) and against its name; a folder matching an exclude glob is
@@ -297,14 +302,14 @@ def run_batch(
         raise BatchUsageError("workers must be at least 1")
     root, out = Path(input_dir), Path(output_dir)
     if not root.exists():
-        raise MissingInputError(str(root), "no such folder")
-    if not root.is_dir():
+        raise MissingInputError(str(root), "no such file" if urls is not None else "no such folder")
+    if not root.is_dir() and urls is None:
         raise MissingInputError(str(root), "not a folder")
     root_real, out_real = root.resolve(), out.resolve()
     if out_real == root_real:
         raise BatchUsageError(f"{out}: the output folder cannot be the input folder")
     nested = root_real in out_real.parents
-    if nested and not allow_nested:
+    if nested and not allow_nested and urls is None:
         raise BatchUsageError(f"{out}: the output folder is inside the input folder {root}; "
                               "choose another (or pass --allow-nested)")
     try:
@@ -327,7 +332,8 @@ def run_batch(
         journal = _Journal(out / JOURNAL_NAME, fmt)
         try:
             settled = _run(root, out, out_real, fmt, options, workers, include, exclude,
-                           timeout, prior if resume else None, journal, started, on_progress)
+                           timeout, prior if resume else None, journal, started, on_progress,
+                           urls)
             workers = settled.workers
             stream = None
             records = list(settled.records)
@@ -355,10 +361,13 @@ class _Settled:
 def _run(root: Path, out: Path, out_real: Path, fmt: str, options: Options | None,
          workers: int, include: Sequence[str], exclude: Sequence[str], timeout: float,
          prior: _Prior | None, journal: _Journal, started: float,
-         on_progress: Callable[[ProgressEvent], None] | None) -> _Settled:
+         on_progress: Callable[[ProgressEvent], None] | None,
+         urls: Sequence[str] | None = None) -> _Settled:
     """Find the inputs, settle each one (reused, failed on sight, or parsed), journal them."""
-    candidates, settled = _discover(root, out_real, include, exclude)
-    total = len(candidates) + len(settled)
+    candidates, settled = _discover(root, out_real, include, exclude) if urls is None \
+        else ([], [])
+    tasks = [_address_task(url, out, fmt, options, timeout) for url in dict.fromkeys(urls or ())]
+    total = len(candidates) + len(settled) + len(tasks)
     records: dict[str, FileRecord] = {}
 
     def settle(record: FileRecord, *, log: bool = True) -> None:
@@ -373,7 +382,6 @@ def _run(root: Path, out: Path, out_real: Path, fmt: str, options: Options | Non
         on_progress(ProgressEvent(0, total, None, 0.0))
     for record in settled:
         settle(record)
-    tasks: list[_Task] = []
     for shown, source in candidates:
         task_or_record = _plan(shown, source, root, out, out_real, fmt, options, timeout, prior)
         if isinstance(task_or_record, _Task):
@@ -521,6 +529,16 @@ def _plan(shown: str, source: Path, root: Path, out: Path, out_real: Path, fmt: 
                  output_rel=output_rel, fmt=fmt, options=options, timeout=timeout)
 
 
+def _address_task(url: str, out: Path, fmt: str, options: Options | None,
+                  timeout: float) -> _Task:
+    """An http(s) address: its worker fetches it; the output is named after it."""
+    from communique_nlp.stages.fetch import url_file_name
+
+    output_rel = _output_rel(url_file_name(url), fmt)
+    return _Task(source=url, shown=url, sha256=None, output=str(out / output_rel),
+                 output_rel=output_rel, fmt=fmt, options=options, timeout=timeout)
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -609,7 +627,8 @@ def _work(task: _Task) -> FileRecord:
             from communique_nlp.pipeline import parse
             from communique_nlp.stages.serialise import render
 
-            data = parse(Path(task.source), task.options).as_dict()
+            address = task.sha256 is None
+            data = parse(task.source if address else Path(task.source), task.options).as_dict()
             if task.fmt == "jsonl":
                 text = json.dumps(data, ensure_ascii=False) + "\n"
             else:

@@ -37,11 +37,11 @@ if TYPE_CHECKING:
     from communique_nlp.apps.batch import BatchReport, ProgressEvent
 
 
-
 class Format(str, Enum):
     yaml = "yaml"
     json = "json"
     jsonl = "jsonl"
+
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 SLOWEST_SHOWN = 5
@@ -50,9 +50,12 @@ CURRENT_WIDTH = 40  # characters of the current file's path in the progress bar
 
 
 def batch_command(
-    directory: Annotated[Path, typer.Argument(
-        help="Folder of documents; every .txt, .md, .html and .pdf under it, recursively.",
-        show_default=False)],
+    directory: Annotated[Path | None, typer.Argument(
+        help="Folder of documents; every .txt, .md, .html, .docx and .pdf under it, "
+             "recursively.", show_default=False)] = None,
+    urls: Annotated[Path | None, typer.Option("--urls", metavar="FILE", help=(
+        "Instead of a folder: a file of http(s) addresses, one a line ('#' comments); each "
+        "page is fetched and read by its type."), show_default=False)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="OUTDIR", help=(
         "Output folder: one extraction per input at its mirrored path (a/b/x.pdf gives "
         "a/b/x.pdf.yaml there), and manifest.yaml. Default: DIR-extractions, beside DIR."),
@@ -84,19 +87,31 @@ def batch_command(
 ) -> None:
     """Extract every document under a folder, in parallel, with a manifest and a summary."""
     check_themes(themes, themes_only)
+    if (directory is None) == (urls is None):
+        fail("give a folder of documents, or --urls FILE (not both)")
+    source = directory if directory is not None else urls
+    assert source is not None
     if output is None:
-        resolved = directory.resolve()
+        resolved = source.resolve()
         output = resolved.parent / f"{resolved.name or 'root'}-extractions"
     from communique_nlp.apps.batch import BatchUsageError, run_batch
     from communique_nlp.errors import CommuniqueError, MissingInputError
     from communique_nlp.pipeline import Options
+    from communique_nlp.stages.fetch import read_url_list
+
+    try:
+        addresses = read_url_list(urls) if urls is not None else None
+    except CommuniqueError as error:
+        if debug:
+            raise
+        fail(str(error), EXIT_USAGE)
 
     display = _Display(quiet=quiet, fancy=sys.stderr.isatty())
     try:
         with display:
-            report = run_batch(directory, output, options=Options(themes=themes,
-                                                                  themes_only=themes_only,
-                                                                  max_bytes=max_bytes),
+            report = run_batch(source, output, urls=addresses,
+                               options=Options(themes=themes, themes_only=themes_only,
+                                               max_bytes=max_bytes),
                                workers=workers, fmt=fmt.value, include=tuple(include or ()),
                                exclude=tuple(exclude or ()), resume=resume,
                                allow_nested=allow_nested, timeout=timeout,

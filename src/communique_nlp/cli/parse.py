@@ -23,6 +23,7 @@ from communique_nlp.cli.common import (
     internal_error,
     stdout_write,
 )
+from communique_nlp.stages.ingest import STDIN_FORMATS, is_address
 
 
 class Format(str, Enum):
@@ -32,8 +33,9 @@ class Format(str, Enum):
 
 
 def parse_command(
-    files: Annotated[list[str], typer.Argument(help="Documents to parse (.txt, .md, .html, "
-                                                    ".pdf); '-' reads standard input.")],
+    files: Annotated[list[str], typer.Argument(help=(
+        "Documents to parse (.txt, .md, .html, .docx, .pdf) or http(s) addresses; '-' reads "
+        "standard input."))],
     output: Annotated[str | None, typer.Option("--output", "-o", metavar="PATH", help=(
         "Write here instead of standard output: a file for one input; a folder (one that "
         "exists, or a name ending with '/') for one NAME.FORMAT per input."))] = None,
@@ -43,23 +45,29 @@ def parse_command(
     themes: ThemesOption = None,
     themes_only: ThemesOnlyOption = False,
     max_bytes: MaxBytesOption = 50_000_000,
+    input_format: Annotated[str, typer.Option(
+        "--input-format", help="What '-' (standard input) holds: txt, md or html.")] = "txt",
     debug: DebugOption = False,
 ) -> None:
     """Extract structure, commitments, themes and entities from each document."""
     check_themes(themes, themes_only)
+    if input_format not in STDIN_FORMATS:
+        fail(f"--input-format must be one of {', '.join(STDIN_FORMATS)}, not {input_format!r}")
     folder = _output_folder(output, len(files))
     from communique_nlp.errors import CommuniqueError, MissingInputError
     from communique_nlp.output import write_atomic
     from communique_nlp.pipeline import Options, parse
     from communique_nlp.stages.serialise import render, render_many
 
-    options = Options(themes=themes, themes_only=themes_only, max_bytes=max_bytes)
+    options = Options(themes=themes, themes_only=themes_only, max_bytes=max_bytes,
+                      stdin_format=input_format)
     code = EXIT_OK
     extractions: list[dict[str, Any]] = []
     targets = _Targets()
     for name in files:
         try:
-            data = parse(Path(name) if name != "-" else "-", options).as_dict()
+            source = name if name == "-" or is_address(name) else Path(name)
+            data = parse(source, options).as_dict()
             if folder is not None:
                 write_atomic(folder / targets.name_for(name, fmt.value), render(data, fmt.value))
             else:
@@ -120,7 +128,12 @@ class _Targets:
         self.given: dict[str, str] = {}  # output name -> the input it belongs to
 
     def name_for(self, name: str, fmt: str) -> str:
-        stem = "stdin" if name == "-" else Path(name).name
+        if is_address(name):
+            from communique_nlp.stages.fetch import url_file_name
+
+            stem = url_file_name(name)
+        else:
+            stem = "stdin" if name == "-" else Path(name).name
         if stem in ("", ".", "..") or stem.startswith("."):
             stem = "_" + stem.lstrip(".") if stem.strip(".") else "document"
         source = name if name == "-" else os.path.abspath(name)

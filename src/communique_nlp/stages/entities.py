@@ -84,7 +84,8 @@ def find_entities(document: Document, model_dir: Path | None = None) -> Document
         for name in organizations_in(text, language):
             organizations.setdefault(name, position)
             position += 1
-    date = document_date(document, rule_date(document.sections), model_dir)
+    # a date the markup gives (<time datetime>) wins
+    date = document.date_hint or document_date(document, rule_date(document.sections), model_dir)
     people_found = document_people(document, model_dir)
     place = find_place(document.title, document.sections, {p.name for p in people_found})
     entities = Entities(

@@ -8,9 +8,6 @@ Anything that is not text (a binary, an empty file) is refused here with one cle
 from __future__ import annotations
 
 import hashlib
-import html
-import re
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import BinaryIO
 
@@ -18,7 +15,8 @@ from communique_nlp.errors import InputError, MissingInputError
 from communique_nlp.model import Document, Source
 
 FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html",
-           ".htm": "html", ".pdf": "pdf", "": "txt"}
+           ".htm": "html", ".xhtml": "html", ".pdf": "pdf", ".docx": "docx", "": "txt"}
+STDIN_FORMATS = ("txt", "md", "html")  # what '-' may hold (--input-format)
 SUPPORTED_SUFFIXES = tuple(sorted(s for s in FORMATS if s))
 DEFAULT_MAX_BYTES = 50_000_000
 
@@ -34,14 +32,23 @@ BINARY_SHARE = 0.05  # a text with more control bytes than this share is a binar
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 
 
-def ingest_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read a file from disk ('-' reads standard input)."""
+def ingest_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                stdin_format: str = "txt") -> Document:
+    """Read a file from disk ('-' reads standard input, holding ``stdin_format``), or the page
+    at an http(s) address."""
     shown = printable(str(path))
     if shown == "-":
         import sys
 
+        if stdin_format not in STDIN_FORMATS:
+            raise InputError("-", f"standard input can hold {', '.join(STDIN_FORMATS)}, "
+                                  f"not {stdin_format!r}")
         return ingest_bytes(_read_limited(sys.stdin.buffer, max_bytes, "-"), path="-",
-                            max_bytes=max_bytes)
+                            fmt=stdin_format, max_bytes=max_bytes)
+    if isinstance(path, str) and is_address(path):
+        from communique_nlp.stages.fetch import ingest_url
+
+        return ingest_url(path, max_bytes=max_bytes)
     file = Path(path)
     try:
         if not file.exists():
@@ -62,8 +69,13 @@ def ingest_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Docu
         raise InputError(shown, f"cannot be read ({error.strerror or error})") from error
     fmt = FORMATS.get(file.suffix.lower(), "txt")
     if data.startswith(b"%PDF") or fmt == "pdf":
-        return _ingest_pdf(file, shown, data)
+        return ingest_pdf(file, shown, data)
     return ingest_bytes(data, path=shown, fmt=fmt, max_bytes=max_bytes)
+
+
+def is_address(name: str) -> bool:
+    """An http:// or https:// address (fetched), not a file name."""
+    return name[:8].lower().startswith(("http://", "https://"))
 
 
 def ingest_bytes(data: bytes, *, path: str = "-", fmt: str = "txt",
@@ -72,9 +84,15 @@ def ingest_bytes(data: bytes, *, path: str = "-", fmt: str = "txt",
         raise InputError(path, f"input is {len(data):,} bytes, over the {max_bytes:,}-byte limit")
     if data.startswith(b"%PDF"):
         raise InputError(path, "PDF data can only be read from a file path")
+    if fmt == "docx" or data.startswith(b"PK\x03\x04"):
+        return _ingest_docx(data, path, fmt)
     text, encoding = decode(data, path)
+    title = date = None
     if fmt == "html":
-        text = html_to_text(text)
+        from communique_nlp.stages.markup import read_html
+
+        page = read_html(text, path)
+        text, title, date = page.text, page.title, page.date
     if not text.strip():
         raise InputError(path, "empty file (no text)" if data.strip() else "empty file")
     source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format=fmt,
@@ -82,7 +100,20 @@ def ingest_bytes(data: bytes, *, path: str = "-", fmt: str = "txt",
     nuls = text.count("\x00")
     warnings = (f"{nuls} NUL character{'s' if nuls > 1 else ''} in the text, dropped",) \
         if nuls else ()
-    return Document(source=source, text=text, warnings=warnings)
+    return Document(source=source, text=text, warnings=warnings, title_hint=title,
+                    date_hint=date)
+
+
+def _ingest_docx(data: bytes, path: str, fmt: str) -> Document:
+    if fmt != "docx":
+        raise InputError(path, "binary file (a ZIP archive: a Word file should be named .docx)")
+    from communique_nlp.stages.markup import read_docx
+
+    word = read_docx(data, path)
+    if not word.text.strip():
+        raise InputError(path, "empty Word file (no text)")
+    source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format="docx")
+    return Document(source=source, text=word.text, title_hint=word.title)
 
 
 def printable(name: str) -> str:
@@ -154,52 +185,22 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def _ingest_pdf(file: Path, shown: str, data: bytes) -> Document:
+def ingest_pdf(file: Path, shown: str, data: bytes) -> Document:
+    """A PDF file (``data``: its bytes, for the hash); scanned pages are read by OCR."""
     from communique_nlp.stages.pdf import read_pdf
 
-    text, pages = read_pdf(file, shown)
+    read = read_pdf(file, shown)
     source = Source(path=shown, sha256=hashlib.sha256(data).hexdigest(), format="pdf",
-                    pages=pages)
-    return Document(source=source, text=text)
+                    pages=read.pages, ocr=bool(read.ocr_pages))
+    warnings: list[str] = []
+    if read.ocr_pages:
+        warnings.append(f"{_pages(read.ocr_pages)} read by OCR (scanned, no text layer): the "
+                        "text may contain recognition errors")
+    if read.unread_pages:
+        warnings.append(f"{_pages(read.unread_pages)} scanned (no text layer) and not read: "
+                        f"{read.unread_because}")
+    return Document(source=source, text=read.text, warnings=tuple(warnings))
 
 
-class _TextExtractor(HTMLParser):
-    """Visible text of an HTML page, one line per block element."""
-
-    BLOCKS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
-              "article", "header", "footer", "ul", "ol", "table", "blockquote", "title", "nav"})
-    SKIP = frozenset({"script", "style", "noscript", "template", "svg"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.SKIP:
-            self._skipping += 1
-        elif tag in self.BLOCKS:
-            self.parts.append("\n\n")
-        if tag == "li":
-            self.parts.append("• ")
-        if tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
-            self.parts.append("#" * int(tag[1]) + " ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP:
-            self._skipping = max(0, self._skipping - 1)
-        elif tag in self.BLOCKS:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(re.sub(r"\s+", " ", data))
-
-
-def html_to_text(markup: str) -> str:
-    """Turn an HTML page into text whose headings use Markdown '#' marks."""
-    parser = _TextExtractor()
-    parser.feed(markup)
-    parser.close()
-    text = html.unescape("".join(parser.parts))
-    return re.sub(r"\n[ \t]*(?:\n[ \t]*)+", "\n\n", text).strip() + "\n"
+def _pages(numbers: tuple[int, ...]) -> str:
+    return f"page{'s' if len(numbers) > 1 else ''} " + ", ".join(map(str, numbers))

@@ -61,7 +61,7 @@ def normalise(document: Document) -> Document:
     if document.source.format != "pdf":  # the PDF reader drops running lines by position
         repeated = _running_lines(lines)
         lines = [line for line in lines if line.text not in repeated]
-    markdown = document.source.format in ("md", "html", "pdf")
+    markdown = document.source.format in ("md", "html", "pdf", "docx")
     return replace(document, blocks=tuple(_blocks(lines, markdown=markdown)))
 
 

@@ -25,13 +25,13 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from communique_nlp.assets import load_yaml
 from communique_nlp.errors import InputError
 
 ENCRYPTED = "is encrypted (password-protected); decrypt it first"
-NO_TEXT = "has no text layer (a scanned image?); OCR is not done"
+NO_TEXT = "has no text layer (a scanned image?)"
 DAMAGED = "is damaged or truncated and cannot be read as a PDF"
 NOT_PDF = "is not a PDF (no %PDF header; another kind of file named .pdf?)"
 NO_PAGES = "has no pages (an empty or damaged PDF)"
@@ -125,22 +125,59 @@ class _Layout:
     words: frozenset[str] = field(default_factory=frozenset)
 
 
-def read_pdf(file: Path, shown: str) -> tuple[str, int]:
-    """The text of a PDF as light Markdown, and its number of pages."""
+class PdfText(NamedTuple):
+    """A PDF's text as light Markdown, its number of pages, the pages read by OCR, and the
+    scanned pages left unread (no OCR engine) with what to install to read them."""
+
+    text: str
+    pages: int
+    ocr_pages: tuple[int, ...] = ()
+    unread_pages: tuple[int, ...] = ()
+    unread_because: str = ""
+
+
+def read_pdf(file: Path, shown: str) -> PdfText:
+    """The text of a PDF; pages turned a quarter are read upright, scanned pages by OCR
+    (where Tesseract is installed)."""
     _check_bytes(file, shown)
     lines: list[_Line] = []
+    scans: list[int] = []
     pages = 0
     with _quiet():
-        for page_lines in _read_pages(file, shown):
-            lines.extend(page_lines)
+        for number, page_lines in enumerate(_read_pages(file, shown), start=1):
+            if page_lines is None:
+                scans.append(number)
+            else:
+                lines.extend(page_lines)
             pages += 1
     if pages == 0:
         raise InputError(shown, NO_PAGES)
+    ocr_pages: tuple[int, ...] = ()
+    unread: tuple[int, ...] = ()
+    because = ""
+    if scans:
+        from communique_nlp.stages.ocr import OcrFailed, OcrMissing, ocr_rows
+
+        try:
+            scanned = ocr_rows(file, scans)
+        except OcrMissing as missing:
+            if any(line.text.strip() for line in lines):
+                scanned = {}  # the text layer of the other pages is read; the scans are not
+                unread, because = tuple(scans), str(missing)
+            else:
+                raise InputError(shown, f"{NO_TEXT}; {missing}") from missing
+        except OcrFailed as failed:
+            raise InputError(shown, f"OCR failed ({failed})") from failed
+        for number, (rows, width, height) in sorted(scanned.items()):
+            page_lines = _lines_of(rows, [], _Page(number, width, height))
+            lines = [*[li for li in lines if li.page < number], *page_lines,
+                     *[li for li in lines if li.page > number]]
+        ocr_pages = tuple(sorted(scanned))
     lines = _without_chrome(lines, pages)
     if not any(line.text.strip() for line in lines):
         raise InputError(shown, NO_TEXT)
     blocks = _blocks(lines, _layout(lines))
-    return _text(blocks), pages
+    return PdfText(_text(blocks), pages, ocr_pages, unread, because)
 
 
 def _check_bytes(file: Path, shown: str) -> None:
@@ -189,8 +226,9 @@ def _problem(error: BaseException) -> str:
     return DAMAGED
 
 
-def _read_pages(file: Path, shown: str) -> Iterator[list[_Line]]:
-    """The lines of each page in reading order, one page in memory at a time."""
+def _read_pages(file: Path, shown: str) -> Iterator[list[_Line] | None]:
+    """The lines of each page in reading order, one page in memory at a time; ``None`` for a
+    page that is only an image (a scan)."""
     try:
         import pdfplumber
     except ImportError as error:  # pragma: no cover - a dependency of the package
@@ -211,6 +249,12 @@ def _read_pages(file: Path, shown: str) -> Iterator[list[_Line]]:
         for number, page in enumerate(pages, start=1):
             try:
                 lines = _page_lines(page, number)
+                if isinstance(lines, _Sideways):  # read it again turned upright
+                    _close_page(page)
+                    page = _turned(page, lines.quarter)
+                    lines = _page_lines(page, number)
+                if isinstance(lines, _Sideways):
+                    lines = []
             except MemoryError:
                 raise
             except Exception as error:
@@ -233,18 +277,41 @@ def _close_page(page: Any) -> None:
 # --- one page: words -> rows -> columns -> lines ---------------------------------------------
 
 
-def _chars(page: Any) -> tuple[list[dict[str, Any]], int]:
-    """The page's characters as pdfplumber's word extractor wants them, and its rules count.
+def _turned(page: Any, quarter: int) -> Any:
+    """The page as pdfplumber would read it with ``quarter`` more degrees of /Rotate: pdfminer
+    then lays out sideways text upright."""
+    from pdfplumber.page import Page
+
+    page_obj = page.page_obj
+    page_obj.rotate = (int(page.rotation) + quarter) % 360
+    page_obj.attrs["Rotate"] = page_obj.rotate
+    return Page(page.pdf, page_obj, page_number=page.page_number,
+                initial_doctop=page.initial_doctop)
+
+
+@dataclass(frozen=True, slots=True)
+class _Sideways:
+    """Most of the page's text runs up or down the page: turn it by ``quarter`` degrees."""
+
+    quarter: int
+
+
+SIDEWAYS_SHARE = 0.5  # more of the page's characters than this run sideways: a turned page
+
+
+def _chars(page: Any) -> tuple[list[dict[str, Any]], int, int]:
+    """The page's characters as pdfplumber's word extractor wants them, and its counts of
+    rules and images.
 
     Read from the pdfminer layout directly: pdfplumber's own ``page.chars`` resolves a dozen
     attributes per character that are not needed here, and costs two thirds of the time.
     """
-    from pdfminer.layout import LTChar, LTContainer, LTCurve
+    from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage
 
     height = float(page.height)
     x_shift, y_shift = float(page.mediabox[0]), float(page.mediabox[1])
     chars: list[dict[str, Any]] = []
-    rules = 0
+    rules = images = 0
     stack: list[Any] = [iter(page.layout)]
     while stack:
         obj = next(stack[-1], None)
@@ -258,12 +325,15 @@ def _chars(page: Any) -> tuple[list[dict[str, Any]], int]:
             chars.append({"text": obj.get_text(), "x0": float(obj.x0) + x_shift,
                           "x1": float(obj.x1) + x_shift, "top": top, "doctop": top,
                           "bottom": height - float(obj.y0) + y_shift, "upright": obj.upright,
-                          "fontname": str(fontname), "size": float(obj.size)})
+                          "fontname": str(fontname), "size": float(obj.size),
+                          "climbs": float(obj.matrix[1]) > 0})
         elif isinstance(obj, LTCurve):
             rules += 1
+        elif isinstance(obj, LTImage):
+            images += 1
         elif isinstance(obj, LTContainer):
             stack.append(iter(obj))
-    return chars, rules
+    return chars, rules, images
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,19 +357,30 @@ class _Page:
 _Element = list[_Word] | _Table  # a printed row of words, or a table
 
 
-def _page_lines(page: Any, number: int) -> list[_Line]:
-    """The page's lines in reading order: full-width rows as they come, two-column stretches
-    (between rows that cross the gutter) left column first."""
+def _page_lines(page: Any, number: int) -> list[_Line] | _Sideways | None:
+    """The page's lines in reading order; ``_Sideways`` when its text runs up or down the
+    page, ``None`` when it holds images and no text (a scan)."""
     from pdfplumber.utils.text import extract_words
 
     where = _Page(number, float(page.width), float(page.height))
-    chars, rules = _chars(page)
+    chars, rules, images = _chars(page)
+    if not any(c["text"].strip() for c in chars):
+        return None if images else []
+    sideways = [c for c in chars if not c["upright"] and c["text"].strip()]
+    if len(sideways) > SIDEWAYS_SHARE * len(chars):
+        climbing = sum(1 for c in sideways if c["climbs"])
+        return _Sideways(90 if climbing * 2 >= len(sideways) else 270)
     raw = extract_words(chars, extra_attrs=["fontname", "size"], keep_blank_chars=False)
     words = [w for w in (_word(item) for item in raw if item.get("upright", True)) if w]
     tables = _tables(page) if rules >= 3 else []  # a grid needs a few rules
     if tables:
         words = [w for w in words if not any(_inside(w, table) for table in tables)]
-    rows = _rows(words)
+    return _lines_of(_rows(words), tables, where)
+
+
+def _lines_of(rows: list[list[_Word]], tables: list[_Table], where: _Page) -> list[_Line]:
+    """A page's rows (and tables) as lines in reading order: full-width rows as they come,
+    two-column stretches (between rows that cross the gutter) left column first."""
     elements: list[_Element] = [*rows, *tables]
     elements.sort(key=lambda e: e.top if isinstance(e, _Table) else min(w.top for w in e))
     gutter = _gutter(rows, tables, where.width)

@@ -265,7 +265,7 @@ def segment(document: Document, model_dir: Path | None = None) -> Document:
     if model is not None and blocks:
         roles = learned_roles.decide(model, blocks, rule_roles(blocks),
                                      load_model(learned_roles.TITLE_MODEL, model_dir))
-    title, sections = _segment(blocks, roles)
+    title, sections = _segment(blocks, roles, document.title_hint)
     return replace(document, title=title, sections=tuple(sections))
 
 
@@ -297,8 +297,12 @@ def rule_roles(blocks: list[Block]) -> list[str]:
     return roles
 
 
-def _segment(blocks: list[Block], roles: Roles | None) -> tuple[str | None, list[Section]]:
-    if roles is None:
+def _segment(blocks: list[Block], roles: Roles | None,
+             title_hint: str | None = None) -> tuple[str | None, list[Section]]:
+    hinted = _hinted_title(blocks, title_hint)  # the markup's title (HTML <h1>, Word Title)
+    if hinted is not None:
+        title, start, preamble = hinted
+    elif roles is None:
         title, start, preamble = _title(blocks)
     else:
         title, start, preamble = _chosen_title(blocks, roles.title)
@@ -343,6 +347,17 @@ def _chosen_title(blocks: list[Block], chosen: int | None) -> tuple[str | None, 
     while start < len(blocks) and fold(blocks[start].text) == text:
         start += 1
     return blocks[chosen].text, start, preamble
+
+
+def _hinted_title(blocks: list[Block],
+                  hint: str | None) -> tuple[str | None, int, list[Block]] | None:
+    """The title the source's markup gives (HTML <h1>, Word's Title style), where it stands."""
+    if not hint:
+        return None
+    index = next((i for i, b in enumerate(blocks) if fold(b.text) == fold(hint)), None)
+    if index is None:
+        return hint, 0, []
+    return hint, index + 1, blocks[:index]
 
 
 def _title(blocks: list[Block]) -> tuple[str | None, int, list[Block]]:

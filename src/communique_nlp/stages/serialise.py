@@ -37,6 +37,8 @@ def extraction_dict(document: Document) -> dict[str, Any]:
                                    "format": source.format}
     if source.format == "pdf":
         source_dict["pages"] = source.pages
+        if source.ocr:
+            source_dict["ocr"] = True
     else:
         source_dict["encoding"] = source.encoding
     return {

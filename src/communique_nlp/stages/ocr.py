@@ -1,0 +1,286 @@
+"""Scanned PDF pages: rendered with pypdfium2, turned upright, read by Tesseract.
+
+The ``tesseract`` program is called directly (subprocess) rather than through pytesseract,
+which is only a wrapper around the same call: one dependency fewer, and the two calls needed
+(orientation with ``--psm 0``, then words with their boxes as TSV) are a few lines. The words
+come back as the PDF reader's own words, grouped into the lines Tesseract found, so that
+paragraphs, headings and list glyphs are rebuilt exactly as for a PDF with a text layer.
+
+The first scanned page is read in English and French together; its language then chooses the
+model for the others (one language reads faster, and its accents better).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from communique_nlp.stages.pdf import _Word
+
+DPI = 300  # Tesseract's own advice for body text; a scan of 10-point type needs no more
+PAGE_SECONDS = 120.0  # a call to tesseract taking longer than this is given up
+MIN_ROTATION_CONFIDENCE = 1.5  # OSD's own confidence below this: leave the page as it is
+LOW_CONFIDENCE = 30.0  # a word recognised worse than this, with no letter or digit: a speck
+SIZE_STEP = 0.15  # measured line sizes this close (a share) are one type size
+MAX_SKEW = 3.0  # degrees a scan may be skewed and still be straightened
+SKEW_STEP = 0.25  # degrees between the angles tried
+SKEW_REDUCTION = 4  # the skew is measured on a copy this many times smaller
+INK = 128  # grey levels below this are ink
+MIN_SKEW_WORDS = 5  # words of a line needed to measure its slope
+MIN_SKEW = 0.002  # a slope under this (0.1°) is a straight page
+BULLET_SIZE = (0.2, 0.65)  # a bullet's height, as a share of the line's words' height
+SPECK = 0.35  # a mark without letters or digits shorter than this share of its line: a speck
+INSTALL = ("install Tesseract OCR to read scanned pages (Debian/Ubuntu: apt-get install "
+           "tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra)")
+_LANGUAGES = {"en": "eng", "fr": "fra"}
+_ROTATE = re.compile(r"^Rotate:\s*(\d+)", re.MULTILINE)
+_CONFIDENCE = re.compile(r"^Orientation confidence:\s*([\d.]+)", re.MULTILINE)
+
+# rows of words of one page, and the page's width and height in points
+PageRows = tuple[list[list[_Word]], float, float]
+
+
+class OcrMissing(Exception):
+    """Tesseract (or one of its language models) is not installed."""
+
+
+class OcrFailed(Exception):
+    """Tesseract ran and failed on a page."""
+
+
+def available_languages() -> set[str]:
+    """The language models Tesseract has (empty when it is not installed)."""
+    program = shutil.which("tesseract")
+    if program is None:
+        return set()
+    result = subprocess.run([program, "--list-langs"], capture_output=True, text=True,
+                            timeout=PAGE_SECONDS, check=False)
+    return {line.strip() for line in result.stdout.splitlines()[1:] if line.strip()}
+
+
+def ocr_rows(file: Path, pages: list[int]) -> dict[int, PageRows]:
+    """Rows of recognised words for each of ``pages`` (1-based) of the PDF ``file``."""
+    languages = available_languages()
+    if not {"eng", "fra"} <= languages:
+        raise OcrMissing(INSTALL)
+    import pypdfium2
+
+    from communique_nlp.stages.language import detect
+
+    found: dict[int, PageRows] = {}
+    language = "eng+fra"
+    document = pypdfium2.PdfDocument(str(file))
+    try:
+        with tempfile.TemporaryDirectory(prefix="communique-ocr-") as folder:
+            for number in pages:
+                image = Path(folder) / f"page-{number}.png"
+                width, height = _render(document, number, image)
+                if _rotation(image) in (90, 270):
+                    width, height = height, width
+                _straighten(image)
+                rows = _words(image, language)
+                found[number] = (rows, width, height)
+                if language == "eng+fra":
+                    text = " ".join(w.text for row in rows for w in row)
+                    if len(text) > 200:
+                        language = _LANGUAGES.get(detect(text)[0], language)
+    finally:
+        document.close()
+    return found
+
+
+def _render(document: Any, number: int, target: Path) -> tuple[float, float]:
+    """Write the page as a grey PNG at ``DPI``; return its size in points."""
+    page = document[number - 1]
+    try:
+        width, height = page.get_size()
+        bitmap = page.render(scale=DPI / 72, grayscale=True)
+        bitmap.to_pil().save(target)
+    finally:
+        page.close()
+    return float(width), float(height)
+
+
+def _tesseract(*arguments: str) -> subprocess.CompletedProcess[str]:
+    program = shutil.which("tesseract")
+    if program is None:
+        raise OcrMissing(INSTALL)
+    try:
+        return subprocess.run([program, *arguments], capture_output=True, text=True,
+                              timeout=PAGE_SECONDS, check=False,
+                              env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+    except subprocess.TimeoutExpired as error:
+        raise OcrFailed(f"OCR took longer than {PAGE_SECONDS:g} s on a page") from error
+
+
+def _rotation(image: Path) -> int:
+    """Detect the page's orientation (OSD) and turn the image upright in place; the degrees
+    turned clockwise."""
+    result = _tesseract(str(image), "stdout", "--psm", "0")
+    rotate = _ROTATE.search(result.stdout)
+    confidence = _CONFIDENCE.search(result.stdout)
+    if rotate is None or confidence is None or float(confidence[1]) < MIN_ROTATION_CONFIDENCE:
+        return 0  # too little text to tell, or an upright page
+    degrees = int(rotate[1]) % 360
+    if degrees:
+        from PIL import Image
+
+        with Image.open(image) as picture:
+            turned = picture.rotate(-degrees, expand=True)
+        turned.save(image)
+    return degrees
+
+
+def _straighten(image: Path) -> None:
+    """Undo a slightly skewed scan: the angle (within ``MAX_SKEW`` degrees) at which the rows
+    of ink are sharpest (the classic projection profile), found on a small copy."""
+    import numpy
+    from PIL import Image
+
+    with Image.open(image) as picture:
+        small = picture.convert("L").reduce(SKEW_REDUCTION)
+        best, sharpest = 0.0, -1.0
+        steps = int(MAX_SKEW / SKEW_STEP)
+        for step in range(-steps, steps + 1):
+            angle = step * SKEW_STEP
+            turned = small.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
+            rows = (numpy.asarray(turned) < INK).sum(axis=1).astype(float)
+            sharpness = float(numpy.square(numpy.diff(rows)).sum())
+            if sharpness > sharpest:
+                best, sharpest = angle, sharpness
+        if best:
+            straight = picture.rotate(best, resample=Image.Resampling.BICUBIC, fillcolor=255)
+            straight.save(image)
+
+
+def _words(image: Path, language: str) -> list[list[_Word]]:
+    """The words of the page in Tesseract's reading order, one list per printed line, with
+    boxes in points."""
+    result = _tesseract(str(image), "stdout", "-l", language, "--psm", "3", "tsv")
+    if result.returncode != 0:
+        raise OcrFailed(result.stderr.strip().splitlines()[-1] if result.stderr.strip()
+                        else f"tesseract exited with code {result.returncode}")
+    scale = 72 / DPI
+    lines: dict[tuple[int, int, int], list[tuple[_Word, float]]] = {}
+    for record in result.stdout.splitlines()[1:]:
+        cells = record.split("\t")
+        if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
+            continue
+        block, paragraph, line = (int(cells[i]) for i in (2, 3, 4))
+        left, top, width, height = (float(cells[i]) * scale for i in (6, 7, 8, 9))
+        lines.setdefault((block, paragraph, line), []).append((_Word(
+            text=cells[11].strip(), x0=left, x1=left + width, top=top, bottom=top + height,
+            size=0.0, bold=False), float(cells[10])))
+    rows: list[list[_Word]] = []
+    paragraphs: list[tuple[int, int]] = []  # the Tesseract paragraph of each row
+    for (block, paragraph, _), found in lines.items():
+        found.sort(key=lambda item: item[0].x0)
+        _restore_bullet(found)
+        row = [word for word, confidence in found if not _speck(word, confidence, found)]
+        if row:
+            rows.append(row)
+            paragraphs.append((block, paragraph))
+    _deskew(rows)
+    sizes = _sizes([_line_size(row) for row in rows])
+    body = sorted(sizes)[len(sizes) // 2] if sizes else 0.0
+    for key in set(paragraphs):
+        # a headline's lines, all set larger than the body, are one size (one heading)
+        mine = [i for i, owner in enumerate(paragraphs) if owner == key]
+        if len(mine) > 1 and all(sizes[i] > body * (1 + SIZE_STEP) for i in mine):
+            common = sorted(sizes[i] for i in mine)[len(mine) // 2]
+            for i in mine:
+                sizes[i] = common
+    for row, size in zip(rows, sizes, strict=True):
+        for word in row:
+            word.size = size
+    return rows
+
+
+def _sizes(measured: list[float]) -> list[float]:
+    """Measured sizes wobble with the letters of a line and the dirt on it: sizes within
+    ``SIZE_STEP`` of the smallest of their group are one type size (the group's median), so
+    body lines share one size and a headline's lines another."""
+    if not measured:
+        return []
+    ordered = sorted(measured)
+    groups: list[list[float]] = [[ordered[0]]]
+    for size in ordered[1:]:
+        if size <= groups[-1][0] * (1 + SIZE_STEP):
+            groups[-1].append(size)
+        else:
+            groups.append([size])
+    typical = {size: group[len(group) // 2] for group in groups for size in group}
+    return [typical[size] for size in measured]
+
+
+def _typical_height(found: list[tuple[_Word, float]]) -> float:
+    heights = sorted(w.bottom - w.top for w, _ in found if any(c.isalnum() for c in w.text))
+    return heights[len(heights) // 2] if heights else 0.0
+
+
+def _restore_bullet(found: list[tuple[_Word, float]]) -> None:
+    """A bullet is read as 'e«', '¢', '°', 'o'...: a small, squarish mark of a character or two
+    opening a line, set apart from the text (a hanging indent, not a word space), is a '•'."""
+    if len(found) < 2:
+        return
+    mark, first = found[0][0], found[1][0]
+    height, typical = mark.bottom - mark.top, _typical_height(found[1:])
+    words = [w for w, _ in found[1:]]
+    gaps = sorted(b.x0 - a.x1 for a, b in itertools.pairwise(words))
+    space = gaps[len(gaps) // 2] if gaps else 0.3 * typical
+    if (len(mark.text) <= 2 and BULLET_SIZE[0] * typical <= height <= BULLET_SIZE[1] * typical
+            and mark.x1 - mark.x0 <= 1.5 * height and first.text[:1].isalnum()
+            and first.x0 - mark.x1 > 1.5 * max(space, 0.5)):
+        mark.text = "•"
+
+
+def _speck(word: _Word, confidence: float, found: list[tuple[_Word, float]]) -> bool:
+    """A speck of dirt read as punctuation: not a word, not a '#' opening a heading."""
+    if any(c.isalnum() for c in word.text) or word.text == "•":
+        return False
+    return (confidence < LOW_CONFIDENCE
+            or word.bottom - word.top < SPECK * _typical_height(found))
+
+
+def _deskew(rows: list[list[_Word]]) -> None:
+    """Undo a slightly skewed scan on the word boxes: the lines' median slope, turned back
+    (small-angle rotation), so margins and line ends line up as on a straight page, and word
+    heights (type sizes) are those of the letters."""
+    slopes = []
+    for row in rows:
+        points = [((w.x0 + w.x1) / 2, w.bottom) for w in row if w.text[:1].isalnum()]
+        if len(points) < MIN_SKEW_WORDS:
+            continue
+        mean_x = sum(x for x, _ in points) / len(points)
+        mean_y = sum(y for _, y in points) / len(points)
+        spread = sum((x - mean_x) ** 2 for x, _ in points)
+        if spread > 0:
+            slopes.append(sum((x - mean_x) * (y - mean_y) for x, y in points) / spread)
+    if not slopes:
+        return
+    slope = sorted(slopes)[len(slopes) // 2]
+    if abs(slope) < MIN_SKEW:
+        return
+    for row in rows:
+        for word in row:
+            x, y = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
+            dx, dy = slope * y, -slope * x
+            # a slanted word's box is taller than its letters by its width times the slope
+            trim = min(abs(slope) * (word.x1 - word.x0), 0.5 * (word.bottom - word.top)) / 2
+            word.x0, word.x1 = word.x0 + dx, word.x1 + dx
+            word.top, word.bottom = word.top + dy + trim, word.bottom + dy - trim
+
+
+def _line_size(row: list[_Word]) -> float:
+    """A line's type size, from the median height of its words (most have an ascender or a
+    capital: about 0.72 em tall)."""
+    heights = sorted(w.bottom - w.top for w in row if any(c.isalnum() for c in w.text))
+    if not heights:
+        heights = sorted(w.bottom - w.top for w in row)
+    return round(heights[len(heights) // 2] / 0.72 * 2) / 2
