@@ -25,9 +25,11 @@ DESCRIPTIONS: dict[str, str] = {
     "source": "The input as read.",
     "source/path": "The input's path as given on the command line ('-' for standard input).",
     "source/sha256": "SHA-256 of the input's bytes, in hex: identifies the input exactly.",
-    "source/format": "How the input was read: txt, pdf, html or md.",
+    "source/format": "How the input was read: txt, pdf, html, md or docx.",
     "source/encoding": "The text encoding detected (text formats only).",
     "source/pages": "The number of pages (PDF only).",
+    "source/ocr": "True when pages without a text layer were read by OCR (scanned PDF); "
+                  "absent otherwise.",
     "document": "Facts about the whole document.",
     "document/language": "The main language: en, fr, or und when the text is too short to "
                          "tell.",
