@@ -133,7 +133,8 @@ def _cross_validate(gold_dir: Path, also: list[Path], fmt: str, errors: bool,
     else:
         from rich.console import Console
 
-        console = Console()
+        # the per-collection table has 15 columns: never squeezed into 80 when piped
+        console = Console(width=max(Console().width, CV_TABLE_WIDTH))
         console.print(_folds_table(result.folds, pooled))
         _print_tables(console, pooled)
         if errors:
@@ -141,6 +142,7 @@ def _cross_validate(gold_dir: Path, also: list[Path], fmt: str, errors: bool,
     raise typer.Exit(EXIT_FAILED if pooled.errors else EXIT_OK)
 
 
+CV_TABLE_WIDTH = 140
 SUMMARY_PRF = ("headings", "bullets", "commitments", "themes", "countries", "people", "parties")
 SUMMARY_ACCURACY = ("kind", "date", "title", "language", "role", "place")
 SHORT_NAMES = {"headings": "head", "bullets": "bull", "commitments": "commit", "themes": "theme",
