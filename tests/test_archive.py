@@ -506,3 +506,20 @@ def test_parties_are_stored_when_the_extraction_has_them(tmp_path: Path) -> None
                                                "ORDER BY country")]
     connection.close()
     assert stored == ["CA", "GB", "US"]
+
+
+def test_a_participle_that_folds_into_another_word_is_not_searched(tmp_path: Path) -> None:
+    """'chiffré' folds to 'chiffre' (a figure) in the index: 'encryption' must find the text
+    about encrypted data, not the one about a figure."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "figure.txt").write_text(
+        "Bilan annuel de la police\n\nCe chiffre est en hausse par rapport à l'an dernier : "
+        "les ministres ont présenté les chiffres de la délinquance routière.\n", "utf-8")
+    (folder / "encrypted.txt").write_text(
+        "Rançongiciels : un appel à la vigilance\n\nLes criminels rendent les données "
+        "chiffrées inaccessibles et exigent une rançon des entreprises touchées.\n", "utf-8")
+    db = tmp_path / "a.db"
+    assert index_sources([folder], db, workers=1).exit_code == 0
+    found = {Path(hit["path"]).name for hit in search(db, "encryption").as_dict()["hits"]}
+    assert found == {"encrypted.txt"}

@@ -99,6 +99,13 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word[-1] in "sx" else word
 
 
+def _folds_into_another_word(phrase: str) -> bool:
+    """A lone French participle in -é or -és folds, as the index folds it, into another word
+    ('chiffré' -> 'chiffre', a figure; 'crypté' -> 'crypte'): searching it would find that
+    word. Its concept is still searched by its other forms ('chiffrement', 'cryptage')."""
+    return " " not in phrase.strip() and phrase.strip().casefold().endswith(("é", "és"))
+
+
 @cache
 def _glossary() -> tuple[dict[tuple[str, ...], int], tuple[tuple[tuple[str, ...], ...], ...]]:
     """(folded phrase, singular words -> concept number), and each concept's phrases."""
@@ -107,7 +114,8 @@ def _glossary() -> tuple[dict[tuple[str, ...], int], tuple[tuple[tuple[str, ...]
     by_phrase: dict[tuple[str, ...], int] = {}
     concepts: list[tuple[tuple[str, ...], ...]] = []
     for entry in load_yaml("glossary.yaml")["terms"]:
-        phrases = {_words(str(p)) for lang in ("en", "fr") for p in entry.get(lang) or ()}
+        phrases = {_words(str(p)) for lang in ("en", "fr") for p in entry.get(lang) or ()
+                   if not _folds_into_another_word(str(p))}
         phrases.discard(())
         number = len(concepts)
         concepts.append(tuple(sorted(phrases)))
