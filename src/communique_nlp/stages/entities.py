@@ -16,8 +16,6 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
-
 from communique_nlp.assets import load_yaml
 from communique_nlp.dates import find_dates
 from communique_nlp.learn import dating, kind, people
@@ -29,9 +27,6 @@ from communique_nlp.stages.people import Mention, mentions, merge, role_lines
 from communique_nlp.stages.place import find_place
 from communique_nlp.stages.segment import is_date_line
 from communique_nlp.text import fold
-
-if TYPE_CHECKING:
-    pass
 
 OWN_TEXT_KINDS = ("lead", "body", "quote", "quick_facts", "background", "attendees", "signature")
 _UPPER = "A-ZÀ-ÖØ-ÞŠŽČĆĐŁŒ"
