@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
+
 from communique_nlp.assets import load_yaml
 from communique_nlp.dates import find_dates
 from communique_nlp.learn import dating, kind, people
