@@ -62,7 +62,7 @@ from typing import TYPE_CHECKING, Any
 from communique_nlp.assets import load_yaml
 from communique_nlp.errors import CommuniqueError, InputError, MissingInputError
 from communique_nlp.model import SCHEMA_ID
-from communique_nlp.safe_data import parse_data
+from communique_nlp.safe_data import read_data_file
 from communique_nlp.schema import validation_error
 from communique_nlp.text import one_to_one
 
@@ -114,14 +114,7 @@ def load_extraction(path: str | Path, options: Options | None = None) -> dict[st
         from communique_nlp.pipeline import parse
 
         return parse(path, options).as_dict()
-    size = path.stat().st_size
-    if size > MAX_EXTRACTION_BYTES:
-        raise InputError(str(path), f"too large for an extraction file ({size} bytes)")
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(str(path), f"cannot read ({error})") from error
-    data = parse_data(text, str(path), fmt="json" if path.suffix.lower() == ".json" else "yaml")
+    data = read_data_file(path, aliases=False, max_bytes=MAX_EXTRACTION_BYTES)
     check_extraction(data, str(path))
     return data  # type: ignore[no-any-return]
 

@@ -59,7 +59,6 @@ COMMIT_EVERY = 50  # documents per transaction
 COMMIT_SECONDS = 2.0  # ... or this long since the last commit, whichever comes first
 UNCHANGED = "unchanged (already in the archive)"
 UNSUPPORTED = "neither a supported document nor an extraction"
-MAX_EXTRACTION_BYTES = 20_000_000  # an extraction is tens of kilobytes
 # sections that are page chrome: kept out of the searchable text
 UNSEARCHED_KINDS = frozenset({"boilerplate"})
 BILINGUAL_SHARE = 0.2  # a second language with this share of the text: a file of both versions
@@ -355,19 +354,10 @@ def _read_extraction(path: Path) -> dict[str, Any] | None:
     """The extraction in ``path``; ``None`` when the file is data of another kind (a gold
     file, a batch manifest); ``InputError`` when it cannot be read or claims to be an
     extraction and is not a valid one."""
-    from communique_nlp.apps.diff import check_extraction
-    from communique_nlp.safe_data import parse_data
+    from communique_nlp.apps.diff import MAX_EXTRACTION_BYTES, check_extraction
+    from communique_nlp.safe_data import read_data_file
 
-    try:
-        size = path.stat().st_size
-        if size > MAX_EXTRACTION_BYTES:
-            raise InputError(str(path), f"too large for an extraction file ({size} bytes)")
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as error:
-        raise InputError(str(path), f"cannot be read ({error.strerror or error})") from error
-    except UnicodeDecodeError as error:
-        raise InputError(str(path), "not UTF-8 text") from error
-    data = parse_data(text, str(path), fmt="json" if path.suffix.lower() == ".json" else "yaml")
+    data = read_data_file(path, aliases=False, max_bytes=MAX_EXTRACTION_BYTES)
     if not isinstance(data, dict) or data.get("schema") != SCHEMA_ID:
         return None
     check_extraction(data, str(path))
