@@ -30,11 +30,13 @@ from communique_nlp.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.console import Console
     from rich.progress import Progress, ProgressColumn, Task, TaskID
     from rich.text import Text
 
-    from communique_nlp.apps.batch import BatchReport, ProgressEvent
+    from communique_nlp.apps.batch import BatchReport, FileRecord, ProgressEvent
 
 
 class Format(str, Enum):
@@ -249,13 +251,21 @@ def print_summary(report: BatchReport, console: Console | None = None) -> None:
         if len(skipped) > SKIPPED_SHOWN:
             table.add_row(f"... and {len(skipped) - SKIPPED_SHOWN} more", "see the manifest")
         console.print(table)
-    if report.failed:
-        errors = Table(title=f"errors ({len(report.failed)})", title_justify="left")
-        errors.add_column("file")
-        errors.add_column("error", style="red")
-        for record in report.failed:
-            errors.add_row(record.path, record.error or "")
-        console.print(errors)
+    print_failures(report.failed, console, "file")
+
+
+def print_failures(failed: Sequence[FileRecord], console: Console, column: str) -> None:
+    """The inputs that failed, with their error (batch's and index's summaries)."""
+    from rich.table import Table
+
+    if not failed:
+        return
+    errors = Table(title=f"errors ({len(failed)})", title_justify="left")
+    errors.add_column(column)
+    errors.add_column("error", style="red")
+    for record in failed:
+        errors.add_row(record.path, record.error or "")
+    console.print(errors)
 
 
 def _counted(counter: dict[str, int]) -> str:

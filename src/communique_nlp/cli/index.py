@@ -81,6 +81,8 @@ def print_summary(report: IndexReport) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from communique_nlp.cli.batch import print_failures
+
     console = Console(highlight=False)
     counts = report.counts()
     table = Table(title=f"communique index -> {report.archive}", show_header=False,
@@ -95,10 +97,4 @@ def print_summary(report: IndexReport) -> None:
                           f"{'s' if report.workers != 1 else ''}, "
                           f"{report.indexed_per_second():.1f} documents/s")
     console.print(table)
-    if report.failed:
-        errors = Table(title=f"errors ({len(report.failed)})", title_justify="left")
-        errors.add_column("input")
-        errors.add_column("error", style="red")
-        for record in report.failed:
-            errors.add_row(record.path, record.error or "")
-        console.print(errors)
+    print_failures(report.failed, console, "input")
