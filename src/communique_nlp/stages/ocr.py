@@ -18,8 +18,9 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from communique_nlp.stages.pdf import _Word
 
@@ -40,6 +41,7 @@ INSTALL = ("install Tesseract OCR to read scanned pages (Debian/Ubuntu: apt-get 
            "tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra)")
 _LANGUAGES = {"en": "eng", "fr": "fra"}
 _ROTATE = re.compile(r"^Rotate:\s*(\d+)", re.MULTILINE)
+_XHTML = "{http://www.w3.org/1999/xhtml}"
 _CONFIDENCE = re.compile(r"^Orientation confidence:\s*([\d.]+)", re.MULTILINE)
 
 # rows of words of one page, and the page's width and height in points
@@ -161,33 +163,39 @@ def _straighten(image: Path) -> None:
 
 def _words(image: Path, language: str) -> list[list[_Word]]:
     """The words of the page in Tesseract's reading order, one list per printed line, with
-    boxes in points."""
-    result = _tesseract(str(image), "stdout", "-l", language, "--psm", "3", "tsv")
+    boxes in points.
+
+    Word boxes from a scan wobble with the letters (an 'l' is taller than an 'a') and grow
+    with the specks stuck to them, which made line pitches and type sizes noisy. Tesseract's
+    hOCR also gives each line's fitted baseline and its type size (``x_size``), measured over
+    the whole line: every word's top and bottom are set from those, as a text layer's are
+    from the font."""
+    result = _tesseract(str(image), "stdout", "-l", language, "--psm", "3", "hocr")
     if result.returncode != 0:
         raise OcrFailed(result.stderr.strip().splitlines()[-1] if result.stderr.strip()
                         else f"tesseract exited with code {result.returncode}")
     scale = 72 / DPI
-    lines: dict[tuple[int, int, int], list[tuple[_Word, float]]] = {}
-    for record in result.stdout.splitlines()[1:]:
-        cells = record.split("\t")
-        if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
-            continue
-        block, paragraph, line = (int(cells[i]) for i in (2, 3, 4))
-        left, top, width, height = (float(cells[i]) * scale for i in (6, 7, 8, 9))
-        lines.setdefault((block, paragraph, line), []).append((_Word(
-            text=cells[11].strip(), x0=left, x1=left + width, top=top, bottom=top + height,
-            size=0.0, bold=False), float(cells[10])))
     rows: list[list[_Word]] = []
-    paragraphs: list[tuple[int, int]] = []  # the Tesseract paragraph of each row
-    for (block, paragraph, _), found in lines.items():
+    paragraphs: list[str] = []  # the Tesseract paragraph of each row
+    for paragraph, line, found in _hocr_lines(result.stdout):
         found.sort(key=lambda item: item[0].x0)
         _restore_bullet(found)
         row = [word for word, confidence in found if not _speck(word, confidence, found)]
-        if row:
-            rows.append(row)
-            paragraphs.append((block, paragraph))
+        if not row:
+            continue
+        for word in row:
+            # the baseline under the word; a line's type spans about 0.8 em above it
+            middle = (word.x0 + word.x1) / 2
+            baseline = line.bottom + line.offset + line.slope * (middle - line.left)
+            word.top, word.bottom = baseline - 0.8 * line.size, baseline + 0.2 * line.size
+            word.size = line.size * scale
+        for word in row:
+            word.x0, word.x1, word.top, word.bottom = (word.x0 * scale, word.x1 * scale,
+                                                       word.top * scale, word.bottom * scale)
+        rows.append(row)
+        paragraphs.append(paragraph)
     _deskew(rows)
-    sizes = _sizes([_line_size(row) for row in rows])
+    sizes = _sizes([round(row[0].size * 2) / 2 for row in rows])
     body = sorted(sizes)[len(sizes) // 2] if sizes else 0.0
     for key in set(paragraphs):
         # a headline's lines, all set larger than the body, are one size (one heading)
@@ -200,6 +208,57 @@ def _words(image: Path, language: str) -> list[list[_Word]]:
         for word in row:
             word.size = size
     return rows
+
+
+class _HocrLine(NamedTuple):
+    """A line's geometry in pixels: ``bottom`` of its box, the baseline's ``offset`` from it
+    at the box's ``left`` edge and its ``slope``, and the type ``size``."""
+
+    left: float
+    bottom: float
+    slope: float
+    offset: float
+    size: float
+
+
+def _hocr_lines(hocr: str) -> Iterator[tuple[str, _HocrLine, list[tuple[_Word, float]]]]:
+    """Each line of an hOCR page: its paragraph's id, its geometry, and its words (boxes in
+    pixels) with Tesseract's confidence."""
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(hocr)
+    for paragraph in root.iter(f"{_XHTML}p"):
+        for line in paragraph:
+            properties = _properties(line.get("title", ""))
+            if "bbox" not in properties:
+                continue
+            left, _, _, bottom = properties["bbox"]
+            slope, offset = (properties.get("baseline") or [0.0, 0.0])[:2]
+            size = (properties.get("x_size") or [bottom - properties["bbox"][1]])[0]
+            found = []
+            for word in line:
+                text = "".join(word.itertext()).strip()
+                box = _properties(word.get("title", "")).get("bbox")
+                if text and box:
+                    found.append((_Word(text=text, x0=box[0], x1=box[2], top=box[1],
+                                        bottom=box[3], size=0.0, bold=False),
+                                  (_properties(word.get("title", "")).get("x_wconf")
+                                   or [0.0])[0]))
+            if found:
+                yield (paragraph.get("id", ""),
+                       _HocrLine(left, bottom, slope, offset, size), found)
+
+
+def _properties(title: str) -> dict[str, list[float]]:
+    """An hOCR ``title``: 'bbox 1 2 3 4; x_size 45' -> {'bbox': [1, 2, 3, 4], 'x_size': [45]}."""
+    found: dict[str, list[float]] = {}
+    for part in title.split(";"):
+        name, *values = part.split()
+        try:
+            found[name] = [float(v) for v in values]
+        except ValueError:
+            continue  # the page's image name
+    return found
 
 
 def _sizes(measured: list[float]) -> list[float]:
@@ -249,9 +308,8 @@ def _speck(word: _Word, confidence: float, found: list[tuple[_Word, float]]) -> 
 
 
 def _deskew(rows: list[list[_Word]]) -> None:
-    """Undo a slightly skewed scan on the word boxes: the lines' median slope, turned back
-    (small-angle rotation), so margins and line ends line up as on a straight page, and word
-    heights (type sizes) are those of the letters."""
+    """Undo what skew is left on the word boxes: the lines' median slope, turned back
+    (small-angle rotation), so margins and line ends line up as on a straight page."""
     slopes = []
     for row in rows:
         points = [((w.x0 + w.x1) / 2, w.bottom) for w in row if w.text[:1].isalnum()]
@@ -271,16 +329,5 @@ def _deskew(rows: list[list[_Word]]) -> None:
         for word in row:
             x, y = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
             dx, dy = slope * y, -slope * x
-            # a slanted word's box is taller than its letters by its width times the slope
-            trim = min(abs(slope) * (word.x1 - word.x0), 0.5 * (word.bottom - word.top)) / 2
             word.x0, word.x1 = word.x0 + dx, word.x1 + dx
-            word.top, word.bottom = word.top + dy + trim, word.bottom + dy - trim
-
-
-def _line_size(row: list[_Word]) -> float:
-    """A line's type size, from the median height of its words (most have an ascender or a
-    capital: about 0.72 em tall)."""
-    heights = sorted(w.bottom - w.top for w in row if any(c.isalnum() for c in w.text))
-    if not heights:
-        heights = sorted(w.bottom - w.top for w in row)
-    return round(heights[len(heights) // 2] / 0.72 * 2) / 2
+            word.top, word.bottom = word.top + dy, word.bottom + dy
