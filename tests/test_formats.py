@@ -371,8 +371,9 @@ def _tesseract() -> None:
         pytest.skip("Tesseract with English and French is not installed")
 
 
-@pytest.mark.parametrize("settings", [{}, {"turn": 90}, {"skew": 1.0, "noise": 150}],
-                         ids=["upright", "turned", "skewed"])
+@pytest.mark.parametrize("settings", [{}, {"turn": 90}, {"skew": 1.0, "noise": 150},
+                                      {"skew": 1.5, "noise": 400}],
+                         ids=["upright", "turned", "skewed", "skewed-dirty"])
 def test_a_scan_is_read_by_ocr(tmp_path: Path, settings: dict[str, Any]) -> None:
     _tesseract()
     text = parse(_typeset(tmp_path / "text.pdf")).as_dict()
@@ -386,6 +387,33 @@ def test_a_scan_is_read_by_ocr(tmp_path: Path, settings: dict[str, Any]) -> None
     bullets = [b["text"] for s in data["sections"] for b in s["bullets"]]
     assert bullets == ["share evidence on ransomware groups;",
                        "train investigators in Austria and Italy."]
+
+
+def test_specks_are_wiped_and_stops_dots_and_colons_kept(tmp_path: Path) -> None:
+    import numpy
+    from PIL import Image
+
+    from communique_nlp.stages.ocr import _despeckle
+
+    page = numpy.full((200, 300), 255, dtype=numpy.uint8)
+    page[40:80, 40:48] = 0  # a letter's stem...
+    page[74:80, 54:60] = 0  # ...and the full stop after it
+    page[30:35, 40:46] = 0  # the dot over an 'i'
+    page[40:46, 150:156] = 0  # a colon's two dots, apart from any letter
+    page[58:64, 150:156] = 0
+    page[150:155, 100:105] = 0  # a speck of a stop's size, alone
+    page[160:163, 200:203] = 0  # a smaller speck, alone
+    page[86:88, 41:43] = 0  # a speck smaller than any stop, just under the stem
+    image = tmp_path / "page.pgm"
+    Image.fromarray(page).save(image)
+    _despeckle(image)
+    clean = numpy.asarray(Image.open(image))
+    for rows, columns in (((40, 80), (40, 48)), ((74, 80), (54, 60)), ((30, 35), (40, 46)),
+                          ((40, 46), (150, 156)), ((58, 64), (150, 156))):
+        assert (clean[slice(*rows), slice(*columns)] == 0).all()
+    for rows, columns in (((150, 155), (100, 105)), ((160, 163), (200, 203)),
+                          ((81, 83), (41, 43))):
+        assert (clean[slice(*rows), slice(*columns)] == 255).all()
 
 
 # --- held-out documents as pages and Word files -------------------------------------------------

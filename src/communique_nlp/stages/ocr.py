@@ -1,10 +1,12 @@
-"""Scanned PDF pages: rendered with pypdfium2, turned upright, read by Tesseract.
+"""Scanned PDF pages: rendered with pypdfium2, cleaned of specks, turned upright and
+straightened, read by Tesseract.
 
 The ``tesseract`` program is called directly (subprocess) rather than through pytesseract,
 which is only a wrapper around the same call: one dependency fewer, and the two calls needed
-(orientation with ``--psm 0``, then words with their boxes as TSV) are a few lines. The words
-come back as the PDF reader's own words, grouped into the lines Tesseract found, so that
-paragraphs, headings and list glyphs are rebuilt exactly as for a PDF with a text layer.
+(orientation with ``--psm 0``, then the words and lines as hOCR) are a few lines. The words
+come back as the PDF reader's own words, grouped into the lines Tesseract found and set on
+each line's baseline, so that paragraphs, headings and list glyphs are rebuilt exactly as for
+a PDF with a text layer.
 
 The first scanned page is read in English and French together; its language then chooses the
 model for the others (one language reads faster, and its accents better).
