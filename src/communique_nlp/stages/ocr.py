@@ -47,8 +47,8 @@ INSTALL = ("install Tesseract OCR to read scanned pages (Debian/Ubuntu: apt-get 
            "tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra)")
 _LANGUAGES = {"en": "eng", "fr": "fra"}
 _ROTATE = re.compile(r"^Rotate:\s*(\d+)", re.MULTILINE)
-_XHTML = "{http://www.w3.org/1999/xhtml}"
 _CONFIDENCE = re.compile(r"^Orientation confidence:\s*([\d.]+)", re.MULTILINE)
+_XHTML = "{http://www.w3.org/1999/xhtml}"  # the namespace of Tesseract's hOCR
 
 # rows of words of one page, and the page's width and height in points
 PageRows = tuple[list[list[_Word]], float, float]
@@ -121,7 +121,7 @@ def _despeckle(image: Path) -> None:
     quotes (or glues them to words): ink that is less than a full stop of any body type
     around it, and ink the size of a stop with no more ink within ``FLECK_REACH`` (a stop, a
     dot or an accent sits next to its letter). Counts of ink in a square around each pixel
-    (summed-area tables) stand in for finding each spot's outline: the same test, fast."""
+    (summed-area tables) stand in for tracing each spot's outline: numpy alone, and fast."""
     import numpy
     from PIL import Image
 
