@@ -102,3 +102,16 @@ def test_help_does_not_import_spacy() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip().endswith("False")
+
+
+def test_spacy_command_line_still_works_after_it_is_deferred() -> None:
+    """The command defers spaCy's own command line (start-up time); spaCy must not lose it."""
+    code = (
+        "import sys, communique_nlp.cli, spacy\n"
+        "assert 'weasel' not in sys.modules, 'spacy.cli was imported with spacy'\n"
+        "from spacy.cli.download import download\n"
+        "assert callable(download) and 'weasel' in sys.modules\n"
+        "assert isinstance(spacy.info(), dict)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

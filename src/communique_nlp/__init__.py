@@ -1,17 +1,13 @@
 """communique-nlp: structured extraction from public-safety communiqués, English and French.
 
 The library API is ``parse``; heavy modules (spaCy, the pipeline stages) are imported on
-first use, so that importing the package, and ``communique --help``, stay fast; spaCy's own
-command line is not imported with spaCy (``spacy_cli_deferred``).
+first use, so that importing the package, and ``communique --help``, stay fast.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from communique_nlp import spacy_cli_deferred
-
-spacy_cli_deferred.install()
 __version__ = "0.1.0"
 __all__ = ["Extraction", "Options", "__version__", "parse"]
 

@@ -1,7 +1,8 @@
 """The ``communique`` command: a thin shell over the library, one module per command.
 
 Command modules import the pipeline inside their functions, so ``communique --help`` never
-imports spaCy.
+imports spaCy; spaCy's own command line is not imported with spaCy in the command's process
+(``spacy_cli_deferred``); a library user's process is left as it is.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from communique_nlp.cli.parse import parse_command
 from communique_nlp.cli.reference import schema_command, themes_command
 from communique_nlp.cli.report import report_command
 from communique_nlp.cli.search import search_command
+from communique_nlp.spacy_cli_deferred import install as defer_spacy_cli
+
+defer_spacy_cli()
 
 app = typer.Typer(
     name="communique",
