@@ -69,6 +69,7 @@ class _Cues:
     introducers: frozenset[str]
     statement_objects: tuple[str, ...]  # norms of what follows a cue in a statement
     obligation: re.Pattern[str]  # 'need to', 'devaient': in a clause, as good as a future
+    past_marker: re.Pattern[str]  # 'last year', 'l'an dernier': a past event recounted
     language: str
 
 
@@ -123,11 +124,14 @@ def _cues(language: str) -> _Cues:
         introducers=frozenset(fold(w) for w in data["introducers"][language]),
         statement_objects=tuple(" ".join(norms(nlp, o)) for o in
                                 data["statement_objects"][language]),
-        obligation=re.compile(r"(?i)\b(?:" + "|".join(map(re.escape,
-                                                          data["obligations"][language]))
-                              + r")\b"),
+        obligation=_any_of(data["obligations"][language]),
+        past_marker=_any_of([fold(marker) for marker in data["past_markers"][language]]),
         language=language,
     )
+
+
+def _any_of(phrases: list[str]) -> re.Pattern[str]:
+    return re.compile(r"(?i)\b(?:" + "|".join(map(re.escape, phrases)) + r")\b")
 
 
 def _future_pattern(future: dict[str, Any] | None,
@@ -218,6 +222,7 @@ def _section_candidates(section: Section, language: str) -> list[Candidate]:
             if not sentence.cues and not learned.may_commit(sentence.text, language):
                 continue  # neither a cue nor a future nor a word of commitment
             text = strip_dateline(sentence.text) if index == 0 and number == 0 else sentence.text
+            text = _LETTER_SPACED.sub("", text)
             found.append(_candidate(text, "sentence", number, sentence, sentence.found, common))
     return found
 
@@ -241,6 +246,8 @@ def strip_dateline(text: str) -> str:
     return text[match.end():] if match and match.end() < len(text) else text
 
 
+# a letter-spaced heading a PDF glued to the sentence ('E x t r e m i s m , ... We are')
+_LETTER_SPACED = re.compile(r"^(?:\S ){8,}(?=\S{2})")
 _DATELINE = re.compile(r"[A-ZÀ-Ý]{2}[A-ZÀ-Ý .'’-]*(?:,|\s\()[^–—\n]{0,80}?\s[–—-]{1,2}\s+")
 
 
@@ -333,6 +340,10 @@ def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quot
             rejections.append("quoted")
             continue
         info = cues.info[match.label_]
+        before = fold(sentence.doc[sentence.start:match.start].text)
+        if cues.past_marker.search(before):
+            rejections.append("past_event")
+            continue  # 'When we met last year, we resolved to'
         if not info.restates and _purpose_of_meeting(sentence.doc[sentence.start:match.start].text,
                                                      cues):
             rejections.append("meeting_purpose")
