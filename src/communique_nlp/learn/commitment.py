@@ -72,7 +72,9 @@ def _verb_signals(language: str) -> re.Pattern[str]:
 
 
 def _words_pattern(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile(rf"(?i)(?<![\w'’-])(?:{'|'.join(patterns)})(?![\w-])")
+    """Whole words; a French elision may precede one ('s'engagent', 'il s'agira')."""
+    return re.compile(rf"(?i)(?:(?<![\w'’-])|(?<=\b[^\W\d_]['’])|(?<=\bqu['’]))"
+                      rf"(?:{'|'.join(patterns)})(?![\w-])")
 
 
 @lru_cache(maxsize=4096)  # the lead-in of a list, once for all its items
@@ -93,6 +95,13 @@ def may_commit(text: str, language: str) -> bool:
     always are)."""
     # a case-blind pattern: the text need not be folded first
     return _verb_signals(language).search(text) is not None
+
+
+def has_future(text: str, language: str) -> bool:
+    """A future ('will', 'sera mis en place') in ``text``: what an 'agreed that' clause needs
+    to be an undertaking rather than a finding."""
+    return any(name in ("future", "passive_future")
+               for name, _ in _signal_hits(fold(text), language))
 
 
 def features(candidate: Candidate) -> dict[str, float]:
@@ -167,10 +176,12 @@ def _subject_and_verb(text: str, folded: str, language: str,
     nothing) crossed with the
     verb's class. The pair, not either part, tells 'Europol will continue' from 'criminals
     will exploit'."""
-    found = [(start, name) for name, start in hits if name in _VERB_SIGNALS]
+    # at one start the most specific verb wins: 'will be used' is a passive future
+    found = [(start, _VERB_SIGNALS.index(name), name) for name, start in hits
+             if name in _VERB_SIGNALS]
     if not found:
         return ["verb:none"]
-    start, verb = min(found)
+    start, _, verb = min(found)
     head = folded[:start].split()
     original = text.split()[:len(head)]  # fold keeps the words, only their case and marks
     cut = max((i + 1 for i, word in enumerate(head) if word[-1:] in ",;:("), default=0)

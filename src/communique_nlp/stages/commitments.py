@@ -8,8 +8,9 @@ Two sources, as SPEC.md defines them:
 
 Cues, issuing and third-party actors, and the findings that turn 'agreed that ...' into a
 statement of need all live in ``models/commitments.yaml``; matching is spaCy's ``Matcher`` on
-token norms (lemmas). Quotations, and sections that are not the parties' own text (quotes,
-quick facts, contacts, page chrome), are not searched.
+token norms (lemmas). Sections that are not the parties' own text (quick facts, contacts,
+page chrome) are not searched; quote sections are (a report quoting the parties' joint
+statement), their kind a feature of the learned model, and the rules turn quotations down.
 
 The rules' verdict is not the last word: every candidate (each list item, and each sentence
 with a cue, a future or a word of commitment) goes with what the rules saw to the learned model
@@ -33,14 +34,14 @@ from communique_nlp.learn.commitment import Candidate
 from communique_nlp.learn.store import load_model
 from communique_nlp.model import Commitment, Document, Paragraph, Section
 from communique_nlp.nlp import norms, pipeline, sentences, tokens
-from communique_nlp.stages.entities import countries_in
+from communique_nlp.stages.entities import countries_in, organizations_in
 from communique_nlp.text import UsedIds, fold, stable_id
 
 if TYPE_CHECKING:
     from spacy.matcher import Matcher
     from spacy.tokens import Doc, Span
 
-SEARCHED_KINDS = ("lead", "body")
+SEARCHED_KINDS = ("lead", "body", "quote")
 FUTURE = "future tense"  # the label of a subject followed by a verb in the future
 MAX_ACTOR_CHARS = 160
 MAX_CUES_PER_SENTENCE = 20  # cues tried in one sentence: a run-on sentence stays linear
@@ -51,6 +52,7 @@ _QUOTE_PAIRS = {"«": "»", "“": "”", "„": "“", '"': '"'}
 class _CueInfo:
     clause: bool
     needs_actor: bool
+    restates: bool
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,9 @@ class _Cues:
     meeting_verbs: frozenset[str]
     introducers: frozenset[str]
     statement_objects: tuple[str, ...]  # norms of what follows a cue in a statement
+    obligation: re.Pattern[str]  # 'need to', 'devaient': in a clause, as good as a future
+    past_marker: re.Pattern[str]  # 'last year', 'l'an dernier': a past event recounted
+    language: str
 
 
 @dataclass(frozen=True)
@@ -101,9 +106,10 @@ def _cues(language: str) -> _Cues:
         anchors.add(nlp.vocab.strings.add(longest))
         label = entry["cue"]
         matcher.add(label, [pattern])
-        info[label] = _CueInfo(bool(entry.get("clause")), bool(entry.get("needs_actor")))
+        info[label] = _CueInfo(bool(entry.get("clause")), bool(entry.get("needs_actor")),
+                               bool(entry.get("restates")))
     issuers = frozenset(fold(w) for w in data["issuers"][language])
-    info[FUTURE] = _CueInfo(False, True)
+    info[FUTURE] = _CueInfo(False, True, False)
     return _Cues(
         matcher=matcher,
         anchors=np.array(sorted(anchors), dtype="uint64"),
@@ -118,7 +124,14 @@ def _cues(language: str) -> _Cues:
         introducers=frozenset(fold(w) for w in data["introducers"][language]),
         statement_objects=tuple(" ".join(norms(nlp, o)) for o in
                                 data["statement_objects"][language]),
+        obligation=_any_of(data["obligations"][language]),
+        past_marker=_any_of([fold(marker) for marker in data["past_markers"][language]]),
+        language=language,
     )
+
+
+def _any_of(phrases: list[str]) -> re.Pattern[str]:
+    return re.compile(r"(?i)\b(?:" + "|".join(map(re.escape, phrases)) + r")\b")
 
 
 def _future_pattern(future: dict[str, Any] | None,
@@ -209,6 +222,7 @@ def _section_candidates(section: Section, language: str) -> list[Candidate]:
             if not sentence.cues and not learned.may_commit(sentence.text, language):
                 continue  # neither a cue nor a future nor a word of commitment
             text = strip_dateline(sentence.text) if index == 0 and number == 0 else sentence.text
+            text = _LETTER_SPACED.sub("", text)
             found.append(_candidate(text, "sentence", number, sentence, sentence.found, common))
     return found
 
@@ -232,6 +246,8 @@ def strip_dateline(text: str) -> str:
     return text[match.end():] if match and match.end() < len(text) else text
 
 
+# a letter-spaced heading a PDF glued to the sentence ('E x t r e m i s m , ... We are')
+_LETTER_SPACED = re.compile(r"^(?:\S ){8,}(?=\S{2})")
 _DATELINE = re.compile(r"[A-ZÀ-Ý]{2}[A-ZÀ-Ý .'’-]*(?:,|\s\()[^–—\n]{0,80}?\s[–—-]{1,2}\s+")
 
 
@@ -324,7 +340,12 @@ def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quot
             rejections.append("quoted")
             continue
         info = cues.info[match.label_]
-        if _purpose_of_meeting(sentence.doc[sentence.start:match.start].text, cues):
+        before = fold(sentence.doc[sentence.start:match.start].text)
+        if cues.past_marker.search(before):
+            rejections.append("past_event")
+            continue  # 'When we met last year, we resolved to'
+        if not info.restates and _purpose_of_meeting(sentence.doc[sentence.start:match.start].text,
+                                                     cues):
             rejections.append("meeting_purpose")
             continue  # 'met in Halifax to review threats and agree on priorities'
         # a cue that starts with its subject ('nous continuerons', 'Le Royaume-Uni
@@ -334,9 +355,12 @@ def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quot
         else:
             end = match.start + 1 if match[0].norm_ in cues.issuers else match.start
         subject, actor = _subject(sentence, end, cues)
-        if subject & cues.third_parties and not subject & cues.issuers:
+        head = fold(actor.split()[-1]) if actor else ""
+        if subject & cues.third_parties and (head in cues.third_parties
+                                             or not subject & cues.issuers):
             rejections.append("third_party")
-            continue  # a third party's undertaking ('the internet companies committed to')
+            continue  # a third party's undertaking ('the internet companies committed to', 'a
+            # hosting service provider will')
         if info.needs_actor and not _names_party(_near_subject(sentence, end), cues):
             rejections.append("no_party")
             continue
@@ -344,9 +368,11 @@ def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quot
         if " ".join(t.norm_ for t in rest[:3]).startswith(cues.statement_objects):
             rejections.append("statement")
             continue  # 'agreed on the importance of': a statement
-        if info.clause and any(finding in fold(rest.text) for finding in cues.findings):
+        if info.clause and (any(finding in fold(rest.text) for finding in cues.findings)
+                            or not (learned.has_future(rest.text, cues.language)
+                                    or cues.obligation.search(rest.text))):
             rejections.append("finding")
-            continue
+            continue  # 'agreed that more must be done', 'agree that the priority is ...'
         return _Found(actor=actor, cue=match.text)
     return None
 
@@ -394,10 +420,12 @@ def _near_subject(sentence: Span, end: int) -> str:
 
 
 def _names_party(subject: str, cues: _Cues) -> bool:
-    """An issuing party: 'we', 'the Government', 'Ministers', or a country that heads the
-    subject ('Ireland will'; not 'every force in England and Wales will')."""
+    """An issuing party: 'we', 'the Government', 'Ministers', or a country or a known body that
+    heads the subject ('Ireland will', 'Europol will'; not 'every force in England and Wales
+    will')."""
     head = " ".join(subject.split()[:3])
-    return bool(set(fold(subject).split()) & cues.issuers) or bool(countries_in(head, ""))
+    return (bool(set(fold(subject).split()) & cues.issuers) or bool(countries_in(head, ""))
+            or bool(organizations_in(head, cues.language)))
 
 
 def _words(text: str) -> set[str]:
