@@ -30,7 +30,7 @@ _DROPPED = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _FLATTENED_HYPHEN = re.compile(r"(?<=[^\W\d_])\u2010 (?=[a-zà-öø-ÿœæ])")
 _BULLET_GLYPHS = "•◦▪▫●○■□‣⁃∙·➢➤►▶✓✔❖–—*-"
 _BULLET = re.compile(
-    r"^(?P<glyph>[" + re.escape(_BULLET_GLYPHS) + r"]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\)"
+    r"^(?P<glyph>[" + re.escape(_BULLET_GLYPHS) + r"]|\(?\d{1,3}[.)]|\d{1,2}/|\(?[a-z][.)]|\([ivx]{1,4}\)"
     r"|[ivx]{1,4}\))(?:\s+|$)"
 )
 _PAGE_NUMBER = re.compile(
