@@ -37,6 +37,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 _REFERENCE = re.compile(r"^(?=[^ ]*\d)[A-Z0-9][A-Z0-9/._-]{3,}$")
 _ADDRESS = re.compile(r"https?://|www\.|@\w|\+\d{2}|\.(?:pdf|jpe?g|png)\b", re.IGNORECASE)
 _TIME = re.compile(r"^\d{1,2}[:h.]\d{2}(?:\s*[ap]\.?m\.?)?$", re.IGNORECASE)
+_LIST_CONTINUES = re.compile(r"(?:;|[;,]\s*(?:and|et|or|ou))$")
 _NUMBERED = re.compile(r"^(?:\d{1,2}|[IVX]{1,4}|[A-Ha-h])[.)]\s")
 
 
@@ -167,12 +168,15 @@ def _standing(index: int, blocks: Sequence[Block], classes: Sequence[str | None]
     chrome), inside a run of short lines, a numbered line apart from its siblings (a
     numbered heading, where list items stand together); and the form of names (outlets,
     people, acronyms) that are no headings."""
-    text = block_text = blocks[index].text
-    words = block_text.split()
+    text = blocks[index].text
+    words = text.split()
     glyph_class = classes[index]
     neighbours = {classes[i] for i in (index - 1, index + 1) if 0 <= i < len(blocks)}
     function_words = rules._lexicon().function_words
+    previous = blocks[index - 1].text if index else ""
     found = {
+        # the last item of a list whose items end with ';' ends with '.'
+        "after_semicolon": float(bool(_LIST_CONTINUES.search(previous))),
         "after_last_text": float(last_text >= 0 and index > last_text),
         f"short_run={_bucket(runs[index], (0, 1, 2, 4))}": 1.0,
         "generic_heading": float(rules.is_generic_heading(text)),

@@ -75,7 +75,7 @@ def _people_examples(document: Document, gold: Mapping[str, Any]) -> Examples:
 
 
 COMPONENTS: tuple[Component, ...] = (
-    Component("block_role", _role_examples, c=3.0, class_weight="balanced"),
+    Component("block_role", _role_examples, c=1.0, class_weight="balanced"),
     Component("block_title", _title_examples, c=1.0),
     Component("commitment", _commitment_examples, c=0.3),
     Component("themes", _theme_examples, c=3.0),

@@ -371,14 +371,16 @@ def _title_lines(blocks: list[Block], chosen: int) -> tuple[int, int]:
         words = fold(block.text).split()
         return bool(words) and words[-1] in _lexicon().function_words
 
+    def fits(start: int, stop: int) -> bool:
+        return len(" ".join(b.text for b in blocks[start:stop])) <= MAX_TITLE_CHARS
+
+    capitals = upper_line(blocks[chosen])
     first, end = chosen, chosen + 1
-    while end < len(blocks) and not blocks[end].glyph and len(
-            " ".join(b.text for b in blocks[first:end + 1])) <= MAX_TITLE_CHARS and (
-            open_end(blocks[end - 1]) and _heading_candidate(blocks[end])
-            or upper_line(blocks[chosen]) and upper_line(blocks[end])):
+    while end < len(blocks) and not blocks[end].glyph and fits(first, end + 1) and (
+            (open_end(blocks[end - 1]) and _heading_candidate(blocks[end]))
+            or (capitals and upper_line(blocks[end]))):
         end += 1
-    while first > 0 and upper_line(blocks[chosen]) and upper_line(blocks[first - 1]) and len(
-            " ".join(b.text for b in blocks[first - 1:end])) <= MAX_TITLE_CHARS:
+    while first > 0 and capitals and upper_line(blocks[first - 1]) and fits(first - 1, end):
         first -= 1
     return first, end
 
