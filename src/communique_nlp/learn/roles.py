@@ -240,11 +240,12 @@ def decide(model: LinearModel, blocks: list[Block], rule_verdicts: Sequence[str]
 
 def _title_window(rows: Sequence[Mapping[str, float]]) -> list[int]:
     """The blocks a title may be: the first ones, up to the first block of running text; not
-    a line ending with ':', which introduces what follows (no gold title ends so), nor the
-    last block, which would head nothing."""
+    a line ending with ':', which introduces what follows (no gold title ends so), nor page
+    chrome or an address, nor the last block, which would head nothing."""
     return [i for i in range(min(len(rows) - 1, TITLE_WINDOW))
             if (rows[i].get("before_text") or rows[i].get("first_text"))
-            and not rows[i].get("ends_colon")]
+            and not rows[i].get("ends_colon") and not rows[i].get("chrome")
+            and not rows[i].get("address")]
 
 
 def labels(blocks: Sequence[Block], gold: Mapping[str, Any]) -> list[str]:

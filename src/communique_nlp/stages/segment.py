@@ -103,8 +103,9 @@ def is_chrome(text: str) -> bool:
 
 
 def _is_breadcrumb(label: str) -> bool:
-    """'Home > News > Statements', 'Accueil › Presse › Communiqués', 'FR | EN'."""
-    parts = re.split(r"\s[>›»/|]\s", label)
+    """'Home > News > Statements', 'Accueil › Presse › Communiqués', 'FR | EN' ('»' closes a
+    quotation when '«' opens one)."""
+    parts = re.split(r"\s[>›/|]\s" if "«" in label else r"\s[>›»/|]\s", label)
     return len(parts) >= 2 and all(len(part) <= 40 for part in parts) and len(label) <= 160
 
 
