@@ -132,7 +132,8 @@ def test_signature_and_attendees_are_their_own_sections() -> None:
 
 
 def test_ids_are_stable_when_other_items_change() -> None:
-    base = ("Statement\n\nMinisters agreed to share information on smuggling networks.\n\n"
+    base = ("Ministers meet on smuggling and cyber threats\n\n"
+            "Ministers agreed to share information on smuggling networks.\n\n"
             "Cyber threats\n\nRansomware remains the most disruptive threat to hospitals.\n")
     edited = base.replace("smuggling networks", "migrant smuggling networks")
     first = {s["heading"]: s["id"] for s in sections(base)}

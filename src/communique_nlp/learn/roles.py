@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from communique_nlp.dates import find_dates
@@ -36,6 +37,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 _REFERENCE = re.compile(r"^(?=[^ ]*\d)[A-Z0-9][A-Z0-9/._-]{3,}$")
 _ADDRESS = re.compile(r"https?://|www\.|@\w|\+\d{2}|\.(?:pdf|jpe?g|png)\b", re.IGNORECASE)
 _TIME = re.compile(r"^\d{1,2}[:h.]\d{2}(?:\s*[ap]\.?m\.?)?$", re.IGNORECASE)
+_LIST_CONTINUES = re.compile(r"(?:;|[;,]\s*(?:and|et|or|ou))$")
 _NUMBERED = re.compile(r"^(?:\d{1,2}|[IVX]{1,4}|[A-Ha-h])[.)]\s")
 
 
@@ -116,9 +118,14 @@ def features(blocks: Sequence[Block], rule_verdicts: Sequence[str]) -> list[dict
     seen: dict[str, int] = {}
     for block in blocks:
         seen[fold(block.text)] = seen.get(fold(block.text), 0) + 1
+    last_text = max((i for i, b in enumerate(blocks)
+                     if len(b.text) > 200 and not rules.is_chrome(b.text)), default=-1)
+    classes = [rules._glyph_class(b.glyph) if b.glyph else None for b in blocks]
+    runs = _short_runs(blocks)
     rows = []
     for index, block in enumerate(blocks):
         row = _own(block, index, blocks, rule_verdicts[index], first_text, seen)
+        row.update(_standing(index, blocks, classes, runs, last_text))
         row.update(shapes[index])
         row.update({f"{rule_verdicts[index]}&{name}": value
                     for name, value in shapes[index].items() if value == 1.0})
@@ -134,6 +141,55 @@ def features(blocks: Sequence[Block], rule_verdicts: Sequence[str]) -> list[dict
         row.update(_context(block, blocks[index + 1] if index + 1 < len(blocks) else None))
         rows.append(row)
     return rows
+
+
+def _short_line(block: Block) -> bool:
+    return block.glyph is None and len(block.text.split()) <= 8 and not block.text.endswith(
+        (".", ";", ",", "!", "?"))
+
+
+def _short_runs(blocks: Sequence[Block]) -> list[int]:
+    """For each block, the length of the run of short unpunctuated lines it stands in (0 for
+    other blocks): menus and implied lists come in runs, headings alone."""
+    runs = [0] * len(blocks)
+    start = 0
+    for index in range(len(blocks) + 1):
+        if index < len(blocks) and _short_line(blocks[index]):
+            continue
+        for inside in range(start, index):
+            runs[inside] = index - start
+        start = index + 1
+    return runs
+
+
+def _standing(index: int, blocks: Sequence[Block], classes: Sequence[str | None],
+              runs: Sequence[int], last_text: int) -> dict[str, float]:
+    """Where a block stands in the document: after the last paragraph of text (trailing
+    chrome), inside a run of short lines, a numbered line apart from its siblings (a
+    numbered heading, where list items stand together); and the form of names (outlets,
+    people, acronyms) that are no headings."""
+    text = blocks[index].text
+    words = text.split()
+    glyph_class = classes[index]
+    neighbours = {classes[i] for i in (index - 1, index + 1) if 0 <= i < len(blocks)}
+    function_words = rules._lexicon().function_words
+    previous = blocks[index - 1].text if index else ""
+    found = {
+        # the last item of a list whose items end with ';' ends with '.'
+        "after_semicolon": float(bool(_LIST_CONTINUES.search(previous))),
+        "after_last_text": float(last_text >= 0 and index > last_text),
+        f"short_run={_bucket(runs[index], (0, 1, 2, 4))}": 1.0,
+        "generic_heading": float(rules.is_generic_heading(text)),
+        "acronym": float(len(words) == 1 and text.isupper() and len(text) <= 10),
+        "name_like": float(2 <= len(words) <= 4 and all(w[:1].isupper() for w in words)
+                           and not any(c.isdigit() for c in text)
+                           and not {fold(w) for w in words} & function_words),
+    }
+    if glyph_class is not None and not glyph_class.startswith("symbol"):
+        found["numbered_apart"] = float(glyph_class not in neighbours)
+        found["numbered_apart&short"] = float(glyph_class not in neighbours
+                                              and _short_line(replace(blocks[index], glyph=None)))
+    return found
 
 
 def _context(block: Block, nxt: Block | None) -> dict[str, float]:
@@ -172,8 +228,11 @@ def decide(model: LinearModel, blocks: list[Block], rule_verdicts: Sequence[str]
         threshold = TITLE_THRESHOLD
     best = max(window, key=lambda i: (chances[i], -i), default=None)
     title = best if best is not None and chances[best] >= threshold else None
+    # a repeat of the title (the headline again over the text, in capitals) heads nothing
+    title_label = fold(blocks[title].text) if title is not None else None
     headings = frozenset(i for i, p in enumerate(probabilities)
-                         if i != title and p.get(HEADING, 0.0) >= HEADING_THRESHOLD)
+                         if fold(blocks[i].text) != title_label
+                         and p.get(HEADING, 0.0) >= HEADING_THRESHOLD)
     items = frozenset(i for i, p in enumerate(probabilities)
                       if i != title and i not in headings and p.get(ITEM, 0.0) >= ITEM_THRESHOLD)
     return rules.Roles(title=title, headings=headings, items=items)
@@ -181,11 +240,12 @@ def decide(model: LinearModel, blocks: list[Block], rule_verdicts: Sequence[str]
 
 def _title_window(rows: Sequence[Mapping[str, float]]) -> list[int]:
     """The blocks a title may be: the first ones, up to the first block of running text; not
-    a line ending with ':', which introduces what follows (no gold title ends so), nor the
-    last block, which would head nothing."""
+    a line ending with ':', which introduces what follows (no gold title ends so), nor page
+    chrome or an address, nor the last block, which would head nothing."""
     return [i for i in range(min(len(rows) - 1, TITLE_WINDOW))
             if (rows[i].get("before_text") or rows[i].get("first_text"))
-            and not rows[i].get("ends_colon")]
+            and not rows[i].get("ends_colon") and not rows[i].get("chrome")
+            and not rows[i].get("address")]
 
 
 def labels(blocks: Sequence[Block], gold: Mapping[str, Any]) -> list[str]:

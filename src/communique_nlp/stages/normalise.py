@@ -30,8 +30,8 @@ _DROPPED = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _FLATTENED_HYPHEN = re.compile(r"(?<=[^\W\d_])\u2010 (?=[a-zà-öø-ÿœæ])")
 _BULLET_GLYPHS = "•◦▪▫●○■□‣⁃∙·➢➤►▶✓✔❖–—*-"
 _BULLET = re.compile(
-    r"^(?P<glyph>[" + re.escape(_BULLET_GLYPHS) + r"]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\)"
-    r"|[ivx]{1,4}\))(?:\s+|$)"
+    r"^(?P<glyph>[" + re.escape(_BULLET_GLYPHS) + r"]|\(?\d{1,3}[.)]|\d{1,2}/|\(?[a-z][.)]"
+    r"|\([ivx]{1,4}\)|[ivx]{1,4}\))(?:\s+|$)"
 )
 _PAGE_NUMBER = re.compile(
     r"^(?:[-–—]\s*\d{1,4}\s*[-–—]|\d{1,4}|\d{1,4}\s*/\s*\d{1,4}|"

@@ -50,6 +50,7 @@ def _label(text: str) -> str:
 @dataclass(frozen=True)
 class _Lexicon:
     heading_kinds: dict[str, str]
+    generic_headings: frozenset[str]
     chrome_exact: frozenset[str]
     chrome_prefixes: tuple[str, ...]
     chrome_paragraphs: tuple[str, ...]
@@ -72,6 +73,7 @@ def _lexicon() -> _Lexicon:
     chrome = data["chrome"]
     return _Lexicon(
         heading_kinds=kinds,
+        generic_headings=frozenset(fold(h) for h in data["generic"]),
         chrome_exact=frozenset(fold(x) for x in chrome["exact"]),
         chrome_prefixes=tuple(fold(x) for x in chrome["prefixes"]),
         chrome_paragraphs=tuple(fold(x) for x in chrome["paragraphs"]),
@@ -101,13 +103,19 @@ def is_chrome(text: str) -> bool:
 
 
 def _is_breadcrumb(label: str) -> bool:
-    """'Home > News > Statements', 'Accueil › Presse › Communiqués', 'FR | EN'."""
-    parts = re.split(r"\s[>›»/|]\s", label)
+    """'Home > News > Statements', 'Accueil › Presse › Communiqués', 'FR | EN' ('»' closes a
+    quotation when '«' opens one)."""
+    parts = re.split(r"\s[>›/|]\s" if "«" in label else r"\s[>›»/|]\s", label)
     return len(parts) >= 2 and all(len(part) <= 40 for part in parts) and len(label) <= 160
 
 
 def heading_kind(text: str) -> str | None:
     return _lexicon().heading_kinds.get(_label(text))
+
+
+def is_generic_heading(text: str) -> bool:
+    """'Summary', 'Main results', 'Next steps': a common heading of a body section."""
+    return _label(text) in _lexicon().generic_headings
 
 
 def _ends_with_punctuation(text: str) -> bool:
@@ -341,12 +349,41 @@ def _chosen_title(blocks: list[Block], chosen: int | None) -> tuple[str | None, 
     if chosen is None:
         first = next((i for i, b in enumerate(blocks) if not is_chrome(b.text)), 0)
         return None, first, blocks[:first]
-    text = fold(blocks[chosen].text)
-    preamble = [b for b in blocks[:chosen] if fold(b.text) != text]
-    start = chosen + 1
+    first, start = _title_lines(blocks, chosen)
+    title = " ".join(b.text for b in blocks[first:start])
+    text = fold(title)
+    preamble = [b for b in blocks[:first] if fold(b.text) != text]
     while start < len(blocks) and fold(blocks[start].text) == text:
         start += 1
-    return blocks[chosen].text, start, preamble
+    return title, start, preamble
+
+
+def _title_lines(blocks: list[Block], chosen: int) -> tuple[int, int]:
+    """The blocks a headline wrapped over: the chosen one, the next while a line ends on a
+    function word ('... Lawful Access to' / 'Encrypted Communications'), and the capitalised
+    lines around a capitalised one. Returns the first block and the one after the last."""
+    def upper_line(block: Block) -> bool:
+        letters = [c for c in block.text if c.isalpha()]
+        return (bool(letters) and all(c.isupper() for c in letters) and not block.glyph
+                and not _ends_with_punctuation(block.text) and not is_chrome(block.text)
+                and not is_date_line(block.text) and not _is_reference(block.text))
+
+    def open_end(block: Block) -> bool:
+        words = fold(block.text).split()
+        return bool(words) and words[-1] in _lexicon().function_words
+
+    def fits(start: int, stop: int) -> bool:
+        return len(" ".join(b.text for b in blocks[start:stop])) <= MAX_TITLE_CHARS
+
+    capitals = upper_line(blocks[chosen])
+    first, end = chosen, chosen + 1
+    while end < len(blocks) and not blocks[end].glyph and fits(first, end + 1) and (
+            (open_end(blocks[end - 1]) and _heading_candidate(blocks[end]))
+            or (capitals and upper_line(blocks[end]))):
+        end += 1
+    while first > 0 and capitals and upper_line(blocks[first - 1]) and fits(first - 1, end):
+        first -= 1
+    return first, end
 
 
 def _hinted_title(blocks: list[Block],
@@ -606,7 +643,7 @@ def _list_items(paragraphs: list[Paragraph], lead_in: str | None,
 
 def _glyph_class(glyph: str | None) -> str:
     """'1.', 'a)', '•': numbers, letters and symbols mark different levels of a list."""
-    core = (glyph or "").strip("().")
+    core = (glyph or "").strip("()./")
     if core.isdigit():
         return "number"
     if core.isalpha():
