@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 SEARCHED_KINDS = ("lead", "body", "quote")
 FUTURE = "future tense"  # the label of a subject followed by a verb in the future
 MAX_ACTOR_CHARS = 160
+SUBJECT_WORDS = 8  # words before a future's subject searched for a clause opener
 MAX_CUES_PER_SENTENCE = 20  # cues tried in one sentence: a run-on sentence stays linear
 _QUOTE_PAIRS = {"«": "»", "“": "”", "„": "“", '"': '"'}
 
@@ -70,6 +71,7 @@ class _Cues:
     statement_objects: tuple[str, ...]  # norms of what follows a cue in a statement
     obligation: re.Pattern[str]  # 'need to', 'devaient': in a clause, as good as a future
     past_marker: re.Pattern[str]  # 'last year', 'l'an dernier': a past event recounted
+    clause_openers: frozenset[str]  # 'that', 'how': a future after one is reported
     language: str
 
 
@@ -126,6 +128,7 @@ def _cues(language: str) -> _Cues:
                                 data["statement_objects"][language]),
         obligation=_any_of(data["obligations"][language]),
         past_marker=_any_of([fold(marker) for marker in data["past_markers"][language]]),
+        clause_openers=frozenset(fold(w) for w in data["clause_openers"][language]),
         language=language,
     )
 
@@ -344,6 +347,9 @@ def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quot
         if cues.past_marker.search(before):
             rejections.append("past_event")
             continue  # 'When we met last year, we resolved to'
+        if info.needs_actor and _in_subordinate_clause(before, cues):
+            rejections.append("subordinate")
+            continue  # 'The vision is that the UK will continue', 'set out how the UK will'
         if not info.restates and _purpose_of_meeting(sentence.doc[sentence.start:match.start].text,
                                                      cues):
             rejections.append("meeting_purpose")
@@ -398,6 +404,13 @@ def _subject(sentence: Span, cue_start: int, cues: _Cues) -> tuple[set[str], str
     if not actor:
         return subject, None
     return subject, actor if len(actor) <= MAX_ACTOR_CHARS else "…" + actor[-MAX_ACTOR_CHARS:]
+
+
+def _in_subordinate_clause(before: str, cues: _Cues) -> bool:
+    """A clause opener among the last words before a modal's subject, after any comma."""
+    clause = re.split(r"[,;:]", before.replace("’", "'"))[-1]
+    words = re.findall(r"[\w-]+'?", clause)[-SUBJECT_WORDS:]
+    return any(word in cues.clause_openers for word in words)
 
 
 def _purpose_of_meeting(before: str, cues: _Cues) -> bool:
