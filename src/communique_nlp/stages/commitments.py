@@ -54,6 +54,7 @@ class _CueInfo:
     clause: bool
     needs_actor: bool
     restates: bool
+    needs_verb: bool
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class _Cues:
     meeting_verbs: frozenset[str]
     introducers: frozenset[str]
     statement_objects: tuple[str, ...]  # norms of what follows a cue in a statement
+    determiners: frozenset[str]  # norms that start a noun phrase ('agreed on the catch')
     obligation: re.Pattern[str]  # 'need to', 'devaient': in a clause, as good as a future
     past_marker: re.Pattern[str]  # 'last year', 'l'an dernier': a past event recounted
     clause_openers: frozenset[str]  # 'that', 'how': a future after one is reported
@@ -109,9 +111,9 @@ def _cues(language: str) -> _Cues:
         label = entry["cue"]
         matcher.add(label, [pattern])
         info[label] = _CueInfo(bool(entry.get("clause")), bool(entry.get("needs_actor")),
-                               bool(entry.get("restates")))
+                               bool(entry.get("restates")), bool(entry.get("needs_verb")))
     issuers = frozenset(fold(w) for w in data["issuers"][language])
-    info[FUTURE] = _CueInfo(False, True, False)
+    info[FUTURE] = _CueInfo(False, True, False, False)
     return _Cues(
         matcher=matcher,
         anchors=np.array(sorted(anchors), dtype="uint64"),
@@ -126,6 +128,8 @@ def _cues(language: str) -> _Cues:
         introducers=frozenset(fold(w) for w in data["introducers"][language]),
         statement_objects=tuple(" ".join(norms(nlp, o)) for o in
                                 data["statement_objects"][language]),
+        determiners=frozenset(n for word in data["determiners"][language]
+                              for n in norms(nlp, word)),
         obligation=_any_of(data["obligations"][language]),
         past_marker=_any_of([fold(marker) for marker in data["past_markers"][language]]),
         clause_openers=frozenset(fold(w) for w in data["clause_openers"][language]),
@@ -374,6 +378,10 @@ def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quot
         if " ".join(t.norm_ for t in rest[:3]).startswith(cues.statement_objects):
             rejections.append("statement")
             continue  # 'agreed on the importance of': a statement
+        if (info.needs_verb and len(rest) and rest[0].norm_ in cues.determiners
+                and not sentence.text.rstrip().endswith(":")):
+            rejections.append("noun_object")
+            continue  # 'agreed on the maximum catch': a decision recorded
         if info.clause and (any(finding in fold(rest.text) for finding in cues.findings)
                             or not (learned.has_future(rest.text, cues.language)
                                     or cues.obligation.search(rest.text))):
