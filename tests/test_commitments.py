@@ -170,3 +170,25 @@ def test_training_examples_are_the_candidates_labelled_by_the_gold() -> None:
     # the two sentences with a future; none without a cue, a future or a word of commitment
     assert [label for _, label in labelled] == [POSITIVE, NEGATIVE]
     assert all(row["bias"] == 1.0 for row, _ in labelled)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "reason"),
+    [
+        ("The strategy's vision is that the UK will continue to be a cyber power.", "en",
+         "subordinate"),
+        ("The plan set out how the Government will invest in cyber defence.", "en",
+         "subordinate"),
+        ("Ministers agreed on the maximum quantity of fish to be caught next year.", "en",
+         "noun_object"),
+        ("Les ministres sont convenus d'une orientation générale sur la proposition.", "fr",
+         "noun_object"),
+    ],
+)
+def test_the_rules_turn_down_reported_futures_and_decisions(sentence: str, language: str,
+                                                            reason: str) -> None:
+    from communique_nlp.stages.commitments import _sentences_seen
+
+    (seen,) = _sentences_seen(sentence, language)
+    assert seen.found is None
+    assert reason in seen.rejections

@@ -162,6 +162,11 @@ _ACRONYM = re.compile(r"[A-Z][A-Z0-9&'’-]+")
 
 
 @cache
+def _clause_openers(language: str) -> tuple[str, ...]:
+    return tuple(fold(w) for w in load_yaml("commitments.yaml")["clause_openers"][language])
+
+
+@cache
 def _parties(language: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """Issuing parties, third parties, and pronouns ('it will launch'), as folded words."""
     data = load_yaml("commitments.yaml")
@@ -205,7 +210,11 @@ def _subject_and_verb(text: str, folded: str, language: str,
         subject = "named"
     else:
         subject = "other"
-    return [f"verb:{verb}", f"subject_is:{subject}", f"subject_verb:{subject}+{verb}",
+    openers = _clause_openers(language)
+    in_clause = any(w.startswith(openers) if w.endswith("'") else w in openers
+                    for w in before[:-1] + [o for o in before[-1:] if o not in pronouns])
+    clause = ["clause:subordinate"] if in_clause else []
+    return [*clause, f"verb:{verb}", f"subject_is:{subject}", f"subject_verb:{subject}+{verb}",
             f"subject_verb_at:{subject}+{verb}+{start < 80}"]
 
 
@@ -216,7 +225,7 @@ def _names_a_body(text: str, language: str) -> bool:
     return bool(organizations_in(text, language) or countries_in(text, language))
 
 
-_PAIRED = ("early:", "subject:", "rejected:", "rule", "lead_in_rule", "source=")
+_PAIRED = ("early:", "subject:", "rejected:", "rule", "lead_in_rule", "source=", "clause:")
 
 
 def _add_pairs(found: dict[str, float]) -> None:

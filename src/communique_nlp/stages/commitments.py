@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 SEARCHED_KINDS = ("lead", "body", "quote")
 FUTURE = "future tense"  # the label of a subject followed by a verb in the future
 MAX_ACTOR_CHARS = 160
+SUBJECT_WORDS = 8  # words before a future's subject searched for a clause opener
 MAX_CUES_PER_SENTENCE = 20  # cues tried in one sentence: a run-on sentence stays linear
 _QUOTE_PAIRS = {"«": "»", "“": "”", "„": "“", '"': '"'}
 
@@ -53,6 +54,7 @@ class _CueInfo:
     clause: bool
     needs_actor: bool
     restates: bool
+    needs_verb: bool
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,10 @@ class _Cues:
     meeting_verbs: frozenset[str]
     introducers: frozenset[str]
     statement_objects: tuple[str, ...]  # norms of what follows a cue in a statement
+    determiners: frozenset[str]  # norms that start a noun phrase ('agreed on the catch')
     obligation: re.Pattern[str]  # 'need to', 'devaient': in a clause, as good as a future
     past_marker: re.Pattern[str]  # 'last year', 'l'an dernier': a past event recounted
+    clause_openers: frozenset[str]  # 'that', 'how': a future after one is reported
     language: str
 
 
@@ -107,9 +111,9 @@ def _cues(language: str) -> _Cues:
         label = entry["cue"]
         matcher.add(label, [pattern])
         info[label] = _CueInfo(bool(entry.get("clause")), bool(entry.get("needs_actor")),
-                               bool(entry.get("restates")))
+                               bool(entry.get("restates")), bool(entry.get("needs_verb")))
     issuers = frozenset(fold(w) for w in data["issuers"][language])
-    info[FUTURE] = _CueInfo(False, True, False)
+    info[FUTURE] = _CueInfo(False, True, False, False)
     return _Cues(
         matcher=matcher,
         anchors=np.array(sorted(anchors), dtype="uint64"),
@@ -124,8 +128,11 @@ def _cues(language: str) -> _Cues:
         introducers=frozenset(fold(w) for w in data["introducers"][language]),
         statement_objects=tuple(" ".join(norms(nlp, o)) for o in
                                 data["statement_objects"][language]),
+        determiners=frozenset(n for word in data["determiners"][language]
+                              for n in norms(nlp, word)),
         obligation=_any_of(data["obligations"][language]),
         past_marker=_any_of([fold(marker) for marker in data["past_markers"][language]]),
+        clause_openers=frozenset(fold(w) for w in data["clause_openers"][language]),
         language=language,
     )
 
@@ -344,6 +351,9 @@ def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quot
         if cues.past_marker.search(before):
             rejections.append("past_event")
             continue  # 'When we met last year, we resolved to'
+        if info.needs_actor and _in_subordinate_clause(before, cues):
+            rejections.append("subordinate")
+            continue  # 'The vision is that the UK will continue', 'set out how the UK will'
         if not info.restates and _purpose_of_meeting(sentence.doc[sentence.start:match.start].text,
                                                      cues):
             rejections.append("meeting_purpose")
@@ -368,6 +378,10 @@ def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quot
         if " ".join(t.norm_ for t in rest[:3]).startswith(cues.statement_objects):
             rejections.append("statement")
             continue  # 'agreed on the importance of': a statement
+        if (info.needs_verb and len(rest) and rest[0].norm_ in cues.determiners
+                and not sentence.text.rstrip().endswith(":")):
+            rejections.append("noun_object")
+            continue  # 'agreed on the maximum catch': a decision recorded
         if info.clause and (any(finding in fold(rest.text) for finding in cues.findings)
                             or not (learned.has_future(rest.text, cues.language)
                                     or cues.obligation.search(rest.text))):
@@ -398,6 +412,13 @@ def _subject(sentence: Span, cue_start: int, cues: _Cues) -> tuple[set[str], str
     if not actor:
         return subject, None
     return subject, actor if len(actor) <= MAX_ACTOR_CHARS else "…" + actor[-MAX_ACTOR_CHARS:]
+
+
+def _in_subordinate_clause(before: str, cues: _Cues) -> bool:
+    """A clause opener among the last words before a modal's subject, after any comma."""
+    clause = re.split(r"[,;:]", before.replace("’", "'"))[-1]
+    words = re.findall(r"[\w-]+'?", clause)[-SUBJECT_WORDS:]
+    return any(word in cues.clause_openers for word in words)
 
 
 def _purpose_of_meeting(before: str, cues: _Cues) -> bool:
