@@ -205,16 +205,15 @@ def document_date(document: Document, rule_date: str | None,
 
 
 def document_kind(document: Document, model_dir: Path | None = None) -> str:
-    """The learned kind (models/learned/kind.json), with the rule verdict among its features,
-    when the model is sure enough of it; the rule verdict otherwise, and when no model is
-    there."""
+    """The learned kind (models/learned/kind.json), the rule verdict among its features; the
+    rule verdict alone when no model is there, or when it is a communiqué (a title or opening
+    naming a joint text is the surest cue: the model would turn some into releases)."""
     verdict = rule_kind(document)
     model = load_model(kind.MODEL, model_dir)
-    if model is None:
+    if model is None or verdict == "communique":
         return verdict
     probabilities = model.probabilities(kind.features(document, verdict))
-    best = max(sorted(probabilities), key=lambda label: probabilities[label])
-    return best if probabilities[best] >= kind.MIN_CONFIDENCE else verdict
+    return max(sorted(probabilities), key=lambda label: probabilities[label])
 
 
 def own_texts(document: Document) -> list[tuple[str, str]]:
