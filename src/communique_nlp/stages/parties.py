@@ -44,6 +44,7 @@ _OFFICE_BEFORE = re.compile(rf"\b{_OFFICES}\s+(?:(?:of|du|de|des|d'|of the)\s*(?
 _OFFICE_AFTER = re.compile(rf"^(?:'s)?\s+(?:\w+\s+){{0,2}}{_OFFICES}\b")
 _LIST_GAP = re.compile(r"(?i)^(?:\s|,|;|:|&|\band\b|\bet\b|\bthe\b|\bla\b|\ble\b|\bles\b|l'|l’"
                        r"|\bdu\b|\bdes\b|\bde\b|\bd'|\bd’)*$")
+_PAIR_GAP = re.compile(r"^\s*[-–/]\s*$")  # 'Canada-U.S.', 'EU–US'
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class _Cues:
     international: Gazetteer
     press: Gazetteer
     intros: re.Pattern[str]
+    joint_titles: re.Pattern[str]
 
 
 @cache
@@ -68,6 +70,8 @@ def cues() -> _Cues:
         international=Gazetteer(international, str.casefold),
         press=Gazetteer([("press", str(name)) for name in data["press"]]),
         intros=words_pattern({fold(str(w)) for ws in data["group_intros"].values() for w in ws}),
+        joint_titles=words_pattern({fold(str(w)) for ws in data["joint_titles"].values()
+                                    for w in ws}),
     )
 
 
@@ -100,9 +104,19 @@ def _issuers(text: str) -> list[tuple[str, int]]:
 
 
 def _country_spans(text: str) -> list[tuple[str, int, int]]:
+    """Countries named in ``text``, also in a line of capitals ('ENTRE LE CANADA ET LES
+    ÉTATS-UNIS') and with a non-breaking hyphen ('États‑Unis')."""
     from communique_nlp.stages.entities import gazetteers
 
-    return [s for s in gazetteers().countries.spans(text) if s[0] != "-"]
+    return [s for s in gazetteers().countries.spans(_readable(text)) if s[0] != "-"]
+
+
+def _readable(text: str) -> str:
+    """``text`` with its lines of capitals in title case, offsets kept."""
+    text = text.replace("\u2011", "-")
+    lines = [line.title() if line.isupper() and len(line.title()) == len(line) else line
+             for line in text.split("\n")]
+    return "\n".join(lines)
 
 
 def office_countries(text: str) -> list[tuple[str, int]]:
@@ -118,19 +132,21 @@ def office_countries(text: str) -> list[tuple[str, int]]:
     return found
 
 
-def defined_group(text: str, introduced_only: bool = False) -> set[str]:
+def defined_group(text: str, introduced_only: bool = False, joint: bool = False) -> set[str]:
     """Countries listed as the speakers in ``text``: a run of two countries or more joined by
     commas and 'and' after an introducing phrase ('Ministers of', 'les ministres de'), or,
-    unless ``introduced_only``, a run of three or more."""
+    unless ``introduced_only``, a run of three or more. In the title of a joint text
+    (``joint``) a pair is enough, hyphenated too ('Joint EU-U.S. statement')."""
     spans = _country_spans(text)
     members: set[str] = set()
     run: list[tuple[str, int, int]] = []
     for span in [*spans, ("", len(text) + 10, len(text) + 10)]:
-        if run and _LIST_GAP.match(text[run[-1][2]:span[1]]) and span[0]:
+        gap = text[run[-1][2]:span[1]] if run else ""
+        if run and span[0] and (_LIST_GAP.match(gap) or (joint and _PAIR_GAP.match(gap))):
             run.append(span)
             continue
-        introduced = len(run) >= 2 and cues().intros.search(
-            fold(text[max(0, run[0][1] - 60):run[0][1]]))
+        introduced = len(run) >= 2 and (joint or cues().intros.search(
+            fold(text[max(0, run[0][1] - 60):run[0][1]])))
         if introduced or (len(run) >= 3 and not introduced_only):
             members.update(code for code, _, _ in run)
         run = [span] if span[0] else []
@@ -140,7 +156,9 @@ def defined_group(text: str, introduced_only: bool = False) -> set[str]:
 def find_parties(document: Document) -> list[str]:
     """The parties of ``document``, sorted (the order of trust in the module docstring)."""
     view = _view(document)
-    group = defined_group(view.title) | defined_group(view.opening, introduced_only=True)
+    joint = bool(cues().joint_titles.search(fold(view.title)))
+    group = (defined_group(view.title, joint=joint)
+             | defined_group(view.opening, introduced_only=True))
     top = {code for code, _ in _issuers(view.whole[:TOP_CHARS])}
     if group and (group & top or not top):
         return sorted(group)  # a group that leaves out the issuing body's country is a guest list
