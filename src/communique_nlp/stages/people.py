@@ -36,8 +36,10 @@ _SAID = re.compile(r"^\s*(?:,\s*)?(?:said|says|added|stated|noted|explained|told
 _CLAUSE_BREAK = re.compile(r"[.;:!?«»“”\"()\[\]\n•]")
 ROLE_MAX_CHARS = 160
 CONTEXT_CHARS = 400  # how far before and after a name its role and context are read
+# ', David Lametti' after an office, not ', Democratic Institutions and ...' (more office)
 _NEXT_NAME = re.compile(rf"^\s*,\s*(?i:l['’]honorable\s+|the\s+honourable\s+)?"
-                        rf"[{_UPPER}][\w'’\-]+\s+[{_UPPER}][\w'’\-]+")
+                        rf"[{_UPPER}][\w'’\-]+\s+[{_UPPER}][\w'’\-]+"
+                        r"(?![\w'’\-]|\s+(?:and|et|&)\s)")
 _ROLE_END = re.compile(r"\s+(?:said|says|a déclaré|a dit|who|qui|added|stated|announced|"
                        r"a annoncé|has|have|had|is|was|will|a|est)\b")
 
@@ -69,8 +71,8 @@ def cues() -> _Cues:
     folded_heads = {fold(h) for h in heads}
     head_words = {word for head in folded_heads for word in head.split()}
     # only courtesy titles are left out of a role: 'General' ends 'Attorney General'
-    ordered = sorted({fold(h) for h in honorifics} - folded_heads - head_words, key=len,
-                     reverse=True)
+    courtesy = {fold(h) for h in honorifics} - folded_heads - head_words
+    ordered = sorted(courtesy | {h.replace("'", "’") for h in courtesy}, key=len, reverse=True)
     tail = "|".join(re.escape(h) for h in ordered)
     months = load_yaml("months.yaml")
     month_names = {fold(str(m)) for ms in months["months"].values() for m in ms
@@ -129,10 +131,19 @@ def mentions(text: str, in_title: bool = False) -> list[Mention]:
             index += 1
             continue
         index += len(run)
-        mention = _mention(text, run, in_title, found[-1].end if found else 0)
+        named = [m for m in found if _name_like(m.name)]
+        mention = _mention(text, run, in_title, named[-1].end if named else 0)
         if mention is not None:
             found.append(mention)
     return found
+
+
+def _name_like(name: str) -> bool:
+    """Not every word a common word: 'Home Affairs', 'Sûreté', 'Petite Entreprise' inside an
+    office are no person, and do not end the office before the next name."""
+    from communique_nlp.learn.people import dictionary_words
+
+    return not all(w.casefold() in dictionary_words() for w in name.split())
 
 
 def _unelided(match: re.Match[str]) -> tuple[int, int, str]:
@@ -247,11 +258,10 @@ def _role_before(before: str) -> str | None:
     capitalised words just before it, when no verb or preposition of the sentence comes
     between (``role_stop_words``); the honorific before the name is left out."""
     names = cues()
-    clause = _CLAUSE_BREAK.split(before)[-1][-ROLE_MAX_CHARS:]
-    stretch = clause.strip()
-    while (shorter := names.honorific_tail.sub("", stretch).strip(" ,")) != stretch:
-        stretch = shorter  # 'Le Président de la République, Son Excellence Monsieur'
-    stretch = stretch.strip(" ,")
+    stretch = before.rstrip()
+    while (shorter := names.honorific_tail.sub("", stretch).rstrip(" ,")) != stretch:
+        stretch = shorter  # 'Le Président de la République, Son Excellence Monsieur', 'M.'
+    stretch = _CLAUSE_BREAK.split(stretch)[-1][-ROLE_MAX_CHARS:].strip(" ,")
     folded = fold(stretch)
     if not stretch or len(folded) != len(stretch):
         return None
@@ -276,16 +286,22 @@ def _role_after(after: str) -> str | None:
         return None  # 'Ralph Goodale, et la ministre de la Justice': the next person's office
     role = _ROLE_END.split(match[1])[0].strip()
     joined = re.search(r"\s+(?:and|et)\s+", role)
-    if joined and any(len(m.name.split()) >= 2 for m in mentions(role[joined.end():])):
+    if joined and any(_person_like(m) for m in mentions(role[joined.end():])):
         role = role[:joined.start()]  # 'X, Minister of Y and Jane Doe, ...'
-    if any(len(m.name.split()) >= 2 for m in mentions(role)):
+    if any(_person_like(m) for m in mentions(role)):
         return None  # 'X, Defense Secretary James Mattis': the office of the next person
-    if _NEXT_NAME.match(after[match.end():]):
+    next_name = _NEXT_NAME.match(after[match.end():])
+    if next_name and _name_like(next_name[0].strip(" ,")):
         return None  # 'X, le ministre de la Justice, David Lametti': the next person's office
     words = re.findall(r"[\w-]+", fold(role))[:4]
     if cues().role_heads.search(" " + " ".join(words) + " "):
         return role[:120]
     return None
+
+
+def _person_like(mention: Mention) -> bool:
+    """A name of two words or more that is not all common words ('Public Safety')."""
+    return len(mention.name.split()) >= 2 and _name_like(mention.name)
 
 
 def is_role_line(line: str) -> bool:
