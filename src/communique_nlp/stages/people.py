@@ -35,6 +35,7 @@ _SAID = re.compile(r"^\s*(?:,\s*)?(?:said|says|added|stated|noted|explained|told
                    r"a annoncé|a rappelé|déclare|affirme)\b")
 _CLAUSE_BREAK = re.compile(r"[.;:!?«»“”\"()\[\]\n•]")
 ROLE_MAX_CHARS = 160
+_ASIDE = re.compile(r"\([^()\n]{1,40}\)")
 CONTEXT_CHARS = 400  # how far before and after a name its role and context are read
 # ', David Lametti' after an office, not ', Democratic Institutions and ...' (more office)
 _NEXT_NAME = re.compile(rf"^\s*,\s*(?i:l['’]honorable\s+|the\s+honourable\s+)?"
@@ -48,6 +49,7 @@ _ROLE_END = re.compile(r"\s+(?:said|says|a déclaré|a dit|who|qui|added|stated|
 class _Cues:
     openers: frozenset[str]  # honorifics and role words, casefolded single words
     honorific_tail: re.Pattern[str]  # an honorific ending a stretch ('..., l'honorable')
+    courtesy: frozenset[str]  # courtesy titles, casefolded single words ('hon', 'l'honorable')
     role_heads: re.Pattern[str]
     post_nominals: frozenset[str]
     particles: frozenset[str]
@@ -80,6 +82,7 @@ def cues() -> _Cues:
     return _Cues(
         openers=frozenset(openers | qualifiers),
         honorific_tail=re.compile(rf"(?i)(?:^|[\s,(])(?:{tail})\s*$"),
+        courtesy=frozenset(title.split()[-1] for title in courtesy),
         role_heads=words_pattern({fold(h) for h in heads}),
         post_nominals=frozenset(str(p) for ps in data["post_nominals"].values() for p in ps),
         particles=frozenset(str(p) for p in data["name_particles"]),
@@ -192,8 +195,13 @@ def _mention(text: str, run: list[tuple[int, int, str]], in_title: bool,
     names = cues()
     words = [w for _, _, w in run]
     # the name is what follows the last honorific, role or common word of the run
+    before_run = re.findall(r"[\w'’.]+", text[max(0, run[0][0] - 40):run[0][0]])
+    titled = [bool(before_run) and fold(before_run[-1]) in names.courtesy,
+              *(fold(w) in names.courtesy for w in words[:-1])]
+    # 'l’honorable Bill Blair': a common word after a courtesy title opens the name
     cuts = [i for i, w in enumerate(words) if _kind(w) != "particle"
-            and (_opener(w) or fold(_clean(w)) in names.not_names or _named_thing(w))]
+            and (_opener(w) or _named_thing(w) or (fold(_clean(w)) in names.not_names
+                                                   and not (titled[i] and i < len(words) - 1)))]
     # 'Sir Julian King': a last word that is also a title ('King') is the surname
     cut = cuts[-1] if cuts else -1
     if cut == len(words) - 1 and len(cuts) >= 2 and fold(_clean(words[-1])) not in names.not_names:
@@ -261,7 +269,11 @@ def _role_before(before: str) -> str | None:
     stretch = before.rstrip()
     while (shorter := names.honorific_tail.sub("", stretch).rstrip(" ,")) != stretch:
         stretch = shorter  # 'Le Président de la République, Son Excellence Monsieur', 'M.'
-    stretch = _CLAUSE_BREAK.split(stretch)[-1][-ROLE_MAX_CHARS:].strip(" ,")
+    # a short aside in brackets is no clause break: 'chef du Département fédéral de justice et
+    # police (DFJP), Beat Jans'; nor the bracket opening the name: 'The Minister for Security ('
+    masked = _ASIDE.sub(lambda aside: "\0" * len(aside[0]), stretch.removesuffix("("))
+    clause = _CLAUSE_BREAK.split(masked)[-1]
+    stretch = stretch[len(masked) - len(clause):len(masked)][-ROLE_MAX_CHARS:].strip(" ,")
     folded = fold(stretch)
     if not stretch or len(folded) != len(stretch):
         return None
