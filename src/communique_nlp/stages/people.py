@@ -24,7 +24,8 @@ from communique_nlp.model import Person
 from communique_nlp.text import fold, words_pattern
 
 _UPPER = "A-ZÀ-ÖØ-ÞŠŽČĆĐŁŒ"
-_TOKEN = re.compile(r"[\w'’.\-]+")
+# a word; a word in capitals glued to the next line's first word is two ('BESSONMinistre')
+_TOKEN = re.compile(rf"[{_UPPER}]{{2,}}(?=[{_UPPER}][a-zß-öø-ÿ])|[\w'’.\-]+")
 _CAPITALISED = re.compile(rf"^[{_UPPER}][\w'’\-]*[a-zß-öø-ÿšžčćđłœ][\w'’\-]*$")
 _CAPITALS = re.compile(rf"^[{_UPPER}][{_UPPER}'’\-]+$")
 _INITIAL = re.compile(rf"^[{_UPPER}]\.(?:-?[{_UPPER}]\.)?$")
@@ -51,6 +52,7 @@ class _Cues:
     honorific_tail: re.Pattern[str]  # an honorific ending a stretch ('..., l'honorable')
     courtesy: frozenset[str]  # courtesy titles, casefolded single words ('hon', 'l'honorable')
     role_heads: re.Pattern[str]
+    shared_role_heads: re.Pattern[str]  # singular or plural, read before names
     post_nominals: frozenset[str]
     particles: frozenset[str]
     qualifiers: frozenset[str]
@@ -84,6 +86,7 @@ def cues() -> _Cues:
         honorific_tail=re.compile(rf"(?i)(?:^|[\s,(])(?:{tail})\s*$"),
         courtesy=frozenset(title.split()[-1] for title in courtesy),
         role_heads=words_pattern({fold(h) for h in heads}),
+        shared_role_heads=_plural_words_pattern({fold(h) for h in heads}),
         post_nominals=frozenset(str(p) for ps in data["post_nominals"].values() for p in ps),
         particles=frozenset(str(p) for p in data["name_particles"]),
         qualifiers=frozenset(qualifiers),
@@ -92,6 +95,13 @@ def cues() -> _Cues:
         not_names=frozenset({fold(str(w)) for w in data["not_names"]}
                             | month_names | {fold(str(d)) for d in months["weekdays"]}),
     )
+
+
+def _plural_words_pattern(phrases: set[str]) -> re.Pattern[str]:
+    """Any of ``phrases`` as whole words, singular or plural: an office shared by several
+    people ('Slovenian Ministers for Justice', 'les ministres français de l’Intérieur')."""
+    ordered = "|".join(map(re.escape, sorted(phrases, key=len, reverse=True)))
+    return re.compile(rf"(?<![\w-])(?:{ordered})s?(?![\w-])")
 
 
 @dataclass
@@ -277,11 +287,11 @@ def _role_before(before: str) -> str | None:
     folded = fold(stretch)
     if not stretch or len(folded) != len(stretch):
         return None
-    for head in names.role_heads.finditer(folded):
+    for head in names.shared_role_heads.finditer(folded):
         segment = stretch[head.start():]
         if names.stop.search(fold(segment)):
             continue
-        left = re.findall(rf"((?:[{_UPPER}][\w.'’\-]*\s+)*)$", stretch[:head.start()])
+        left = re.findall(rf"((?:[{_UPPER}][\w.'’\-]*\s*/?\s+)*)$", stretch[:head.start()])
         role = ((left[0] if left else "") + segment).strip(" ,")
         role = re.sub(r"^(?:The|Le|La|Les|L['’])\s*", "", role)
         return role[:120] if len(role) >= 3 else None
@@ -292,8 +302,9 @@ def _role_after(after: str) -> str | None:
     """'X, Minister of Public Safety and Emergency Preparedness, said': the apposition after
     a name, when it opens with an office; cut before a speech verb, a relative clause, or an
     'and' that leads to another person."""
-    match = re.match(r"\s*,\s+([^,;.«»“”()]+(?:,\s*(?:de|du|des|of|and|et)\b[^,;.«»“”()]+)*)",
-                     after)
+    # after a comma, or glued to the name when a line break was lost ('BESSONMinistre de')
+    match = re.match(rf"(?:\s*,\s+|(?=[{_UPPER}]))"
+                     r"([^,;.«»“”()]+(?:,\s*(?:de|du|des|of|and|et)\b[^,;.«»“”()]+)*)", after)
     if not match or re.match(r"(?i)(?:and|et|who|qui)\b", match[1]):
         return None  # 'Ralph Goodale, et la ministre de la Justice': the next person's office
     role = _ROLE_END.split(match[1])[0].strip()
