@@ -34,6 +34,10 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _SAID = re.compile(r"^\s*(?:,\s*)?(?:said|says|added|stated|noted|explained|told|announced|"
                    r"a déclaré|a dit|a affirmé|a ajouté|a indiqué|a souligné|a expliqué|"
                    r"a annoncé|a rappelé|déclare|affirme)\b")
+# a directory line: 'Blair, Bill (L’hon.)', surname first, then the honorific in brackets
+_INVERTED = re.compile(rf"(?m)^[\s•\-–]*(?P<name>[{_UPPER}][\w'’\-]+, [{_UPPER}][\w'’\-]+"
+                       rf"(?: [{_UPPER}][\w'’\-]+)?)\s*\((?i:l['’]hon|the hon|hon)\.?\)")
+_LABEL = re.compile(r"^[^:]{1,40}:\s*$")  # 'Titre du ministre :', a form's label line
 _CLAUSE_BREAK = re.compile(r"[.;:!?«»“”\"()\[\]\n•]")
 ROLE_MAX_CHARS = 160
 _ASIDE = re.compile(r"\([^()\n]{1,40}\)")
@@ -119,6 +123,7 @@ class Mention:
     previous: str = ""  # the word before the run, casefolded
     following: str = ""  # the word after the name, casefolded
     sentence_start: bool = False
+    country_before: bool = False  # a country, then a comma: 'de l'Autriche, Johanna Mikl-Leitner'
     context: list[str] = field(default_factory=list)
 
     @property
@@ -135,7 +140,10 @@ class Mention:
 
 def mentions(text: str, in_title: bool = False) -> list[Mention]:
     """Every candidate name in ``text`` (see the module docstring)."""
-    found: list[Mention] = []
+    found: list[Mention] = [
+        Mention(name=m["name"], start=m.start("name"), end=m.end("name"), opener=True,
+                in_title=in_title, sentence_start=True)
+        for m in _INVERTED.finditer(text)]
     tokens = [_unelided(m) for m in _TOKEN.finditer(text)]
     index = 0
     while index < len(tokens):
@@ -246,7 +254,8 @@ def _mention(text: str, run: list[tuple[int, int, str]], in_title: bool,
         role_after=_role_after(after), opener=opened,
         said=bool(_SAID.match(after)), in_title=in_title,
         previous=fold(previous[-1]) if previous else "",
-        following=fold(following[0]) if following else "", sentence_start=sentence_start)
+        following=fold(following[0]) if following else "", sentence_start=sentence_start,
+        country_before=_country_before(before))
 
 
 def _opener(word: str) -> bool:
@@ -264,9 +273,21 @@ def _named_thing(word: str) -> bool:
     return bool(countries_in(word, "en") or organizations_in(word, "en"))
 
 
+def _country_before(before: str) -> bool:
+    """A list of delegations: the country, a comma, its minister ('de l'Autriche, Johanna
+    Mikl-Leitner, de la Belgique, Jan Jambon'; 'Canada, Ralph Goodale')."""
+    from communique_nlp.stages.entities import countries_in
+
+    stretch = before.rstrip()
+    if not stretch.endswith(","):
+        return False
+    item = re.split(r"[,;:.()\n]", stretch[:-1])[-1]
+    return len(item) <= 40 and bool(countries_in(item, "en"))
+
+
 def _clean(name: str) -> str:
-    name = _POSSESSIVE.sub("", name.strip())
-    return name.rstrip(".,") if not _INITIAL.match(name.split()[-1]) else name
+    name = _POSSESSIVE.sub("", name.strip())  # and a closing quote: 'the London Debate’'
+    return name.rstrip(".,’'") if not _INITIAL.match(name.split()[-1]) else name
 
 
 def _role_before(before: str) -> str | None:
@@ -338,6 +359,8 @@ def role_lines(before: Sequence[str], after: Sequence[str]) -> str | None:
     Minister' / 'Minister for Defence' / 'The Hon Richard Marles MP') or under it, joined by
     commas. ``before`` are the lines above the name's line, nearest last; offices above the
     name are preferred (a block of several people printed that way reads top-down)."""
+    before = [line for line in before if not _LABEL.match(line)]
+    after = [line for line in after if not _LABEL.match(line)]
     above: list[str] = []
     for line in reversed(before):
         if not is_role_line(line):
@@ -357,7 +380,8 @@ def merge(found: Iterable[Mention]) -> list[tuple[str, str | None, list[Mention]
     'Ralph Goodale, Minister of Public Safety': the second)."""
     groups: dict[str, list[Mention]] = {}
     for mention in found:
-        key = fold(mention.name.split()[-1])
+        surname = mention.name.split(",")[0] if "," in mention.name else mention.name
+        key = fold(surname.split()[-1])  # 'Blair, Bill' is Bill Blair
         groups.setdefault(key, []).append(mention)
     people = []
     for group in groups.values():
