@@ -145,6 +145,7 @@ def mentions(text: str, in_title: bool = False) -> list[Mention]:
                 in_title=in_title, sentence_start=True)
         for m in _INVERTED.finditer(text)]
     tokens = [_unelided(m) for m in _TOKEN.finditer(text)]
+    named_end = 0  # where the last name-like mention ends: an office is read after it
     index = 0
     while index < len(tokens):
         run = _run(text, tokens, index)
@@ -152,10 +153,11 @@ def mentions(text: str, in_title: bool = False) -> list[Mention]:
             index += 1
             continue
         index += len(run)
-        named = [m for m in found if _name_like(m.name)]
-        mention = _mention(text, run, in_title, named[-1].end if named else 0)
+        mention = _mention(text, run, in_title, named_end)
         if mention is not None:
             found.append(mention)
+            if _name_like(mention.name):
+                named_end = mention.end
     return found
 
 
