@@ -153,6 +153,31 @@ def test_place(text: str, place: str | None) -> None:
     assert document(text)["place"] == place
 
 
+def test_offices_read_past_honorifics_asides_and_common_words() -> None:
+    people = people_of(
+        "La déclaration a été communiquée par le Porte-parole du Secrétaire général de l’ONU, "
+        "M. Ban Ki-moon. Le ministre de la Protection civile, l’honorable Bill Blair, et le "
+        "conseiller fédéral et chef du Département fédéral de justice et police (DFJP), Beat "
+        "Jans, étaient présents. Dominic LeBlanc, Minister of Public Safety, Democratic "
+        "Institutions and Intergovernmental Affairs, issued a statement.")
+    assert people["Ban Ki-moon"] == "Porte-parole du Secrétaire général de l’ONU"
+    assert people["Bill Blair"] == "ministre de la Protection civile"
+    assert people["Beat Jans"].endswith("justice et police (DFJP)")
+    assert people["Dominic LeBlanc"] == "Minister of Public Safety"
+
+
+def test_a_shared_office_a_directory_line_and_a_glued_line() -> None:
+    people = people_of("Slovenian Ministers for Justice Marjan Dikaučič and for Home Affairs "
+                       "Aleš Hojs attended the meeting in Brussels on Monday.")
+    assert people["Marjan Dikaučič"] == "Slovenian Ministers for Justice"
+    directory = people_of("Nom du ministre :\n\nBlair, Bill (L’hon.)\n\nTitre du ministre :"
+                          "\n\nMinistre de la Sécurité publique et de la Protection civile")
+    assert directory["Blair, Bill"] == "Ministre de la Sécurité publique et de la Protection civile"
+    glued = people_of("Intervention de M. Eric BESSONMinistre de l’immigration, de "
+                      "l’intégration et du développement solidaire, à Paris.")
+    assert glued["Eric BESSON"].startswith("Ministre de l’immigration")
+
+
 # -- parties: who issues or signs the text, apart from the countries merely named ----------------
 
 def test_a_defined_group_gives_its_members_and_not_the_countries_it_mentions() -> None:
@@ -162,6 +187,27 @@ def test_a_defined_group_gives_its_members_and_not_the_countries_it_mentions() -
         "the threats against Ukraine.")
     assert found["parties"] == ["AU", "CA", "GB", "NZ", "US"]
     assert {"SO", "UA"} <= set(found["countries"])
+
+
+def test_speakers_far_before_their_list_and_a_joint_title_give_the_parties() -> None:
+    speakers = document(
+        "Five Country Ministerial – Joint Communiqué\n\nWe, the Ministers responsible for "
+        "home affairs, public safety, immigration and security of Australia, Canada, New "
+        "Zealand, the United Kingdom and the United States, met in Christchurch.")
+    assert speakers["parties"] == ["AU", "CA", "GB", "NZ", "US"]
+    joint = document("Joint EU-U.S. statement following the Ministerial Meeting\n\nThe "
+                     "ministers met in Washington and discussed cybercrime with Japan.")
+    assert joint["parties"] == ["EU", "US"]
+
+
+def test_the_body_named_first_issues_and_a_news_outlet_above_it_none() -> None:
+    advisory = document("National Cyber Security Centre\n\nJoint advisory\n\nThe NCSC, the "
+                        "FBI and the Australian Signals Directorate observed an increase in "
+                        "ransomware incidents against critical infrastructure.")
+    assert advisory["parties"] == ["GB"]
+    article = document("Le Journal de Montréal\n\nLa GRC a perturbé des activités illégales "
+                       "au Québec, selon des documents obtenus par notre journaliste.")
+    assert article["parties"] == []
 
 
 def test_a_national_release_gives_its_country_and_an_organisation_none() -> None:

@@ -3,9 +3,10 @@
 One example per candidate person of a document (its mentions merged by surname, as
 ``stages.people.merge`` does). Features: the rule verdict (``Mention.rule_verdict``), the
 evidence around the mentions (honorific or role word opening the name, an office before or
-after it, a speech verb after it, in the title, at a sentence start), the shape of the name
-(words, initials, capitals, particles) and the words just before and after the first
-mention. Labelled by the gold ``people`` with SPEC.md's name rule.
+after it, a speech verb after it, in the title, at a sentence start, after a country and a
+comma: a list of delegations), the shape of the name (words, initials, capitals, particles)
+and the words just before and after the first mention. Labelled by the gold ``people`` with
+SPEC.md's name rule.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def features(name: str, mentions: Sequence[Mention], lowercase_words: frozenset[
         "said": float(any(m.said for m in mentions)),
         "in_title": float(any(m.in_title for m in mentions)),
         "all_sentence_start": float(all(m.sentence_start for m in mentions)),
+        "country_before": float(any(m.country_before for m in mentions) and not named_thing),
         "mentions": min(len(mentions), 5) / 5,
         f"words={min(len(words), 4)}": 1.0,
         "initial": float(any(len(w) == 2 and w.endswith(".") for w in words)),

@@ -3,15 +3,18 @@
 Read from the text by rule, in this order of trust (cue words in ``models/parties.yaml``):
 
 1. a group of speakers defined in the title or the opening ('we the Ministers of Australia,
-   Brazil, ...', 'the Five Countries: ...'): its members, unless the issuing body named at
-   the page top is of none of them (then the group is the guests of its release);
-2. the issuing body named at the page top ('Public Safety Canada', 'Council of the EU'), else
-   at the page end: its country;
-3. an international organisation speaking at the page top (INTERPOL, UN), or a news outlet
+   Brazil, ...', 'the Five Countries: ...', a sentence opening 'We, the Ministers responsible
+   for ... of' its list, a joint text's title 'Joint EU-U.S. statement'): its members, unless
+   the issuing body named at the page top is of none of them (then the group is the guests of
+   its release);
+2. a news outlet named at the page top above any issuing body: none (a journalist's article);
+3. the issuing body named first at the page top ('Public Safety Canada', 'Council of the
+   EU'), else at the page end: its country;
+4. an international organisation speaking at the page top (INTERPOL, UN), or a news outlet
    anywhere (a journalist's article): none;
-4. countries named beside a national office at the page top ('Government of Canada', 'le
+5. countries named beside a national office at the page top ('Government of Canada', 'le
    ministre canadien de la Justice', 'U.S. Attorney General'): those, when one or two;
-5. else the one country the title and opening name, if only one.
+6. else the one country the title and opening name, if only one.
 
 A grouped cross-validated linear model over these cues (per candidate country) scored below
 the rule (parties F1 0.62 against 0.76 at the time), so the rule decides.
@@ -44,6 +47,9 @@ _OFFICE_BEFORE = re.compile(rf"\b{_OFFICES}\s+(?:(?:of|du|de|des|d'|of the)\s*(?
 _OFFICE_AFTER = re.compile(rf"^(?:'s)?\s+(?:\w+\s+){{0,2}}{_OFFICES}\b")
 _LIST_GAP = re.compile(r"(?i)^(?:\s|,|;|:|&|\band\b|\bet\b|\bthe\b|\bla\b|\ble\b|\bles\b|l'|l’"
                        r"|\bdu\b|\bdes\b|\bde\b|\bd'|\bd’)*$")
+SENTENCE_CHARS = 300  # how far back a list's sentence is read for its speakers
+_WE = re.compile(r"^\s*(?:we|nous)\s*,")  # "We, the Ministers of ...", "Nous, ministres de"
+_PAIR_GAP = re.compile(r"^\s*[-–/]\s*$")  # 'Canada-U.S.', 'EU–US'
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,7 @@ class _Cues:
     international: Gazetteer
     press: Gazetteer
     intros: re.Pattern[str]
+    joint_titles: re.Pattern[str]
 
 
 @cache
@@ -68,6 +75,8 @@ def cues() -> _Cues:
         international=Gazetteer(international, str.casefold),
         press=Gazetteer([("press", str(name)) for name in data["press"]]),
         intros=words_pattern({fold(str(w)) for ws in data["group_intros"].values() for w in ws}),
+        joint_titles=words_pattern({fold(str(w)) for ws in data["joint_titles"].values()
+                                    for w in ws}),
     )
 
 
@@ -99,10 +108,37 @@ def _issuers(text: str) -> list[tuple[str, int]]:
     return [(code, start) for code, start, _ in spans]
 
 
+def _spelt_out(text: str, acronym: str) -> bool:
+    """``text`` defines ``acronym`` as a body of its own: 'Australian Federal Police (AFP)' is
+    no news agency."""
+    if not acronym.isupper():
+        return False
+    for before in re.findall(rf"((?:\w+\s+){{{len(acronym)}}})\({re.escape(acronym)}\)", text):
+        if "".join(word[0] for word in before.split()).upper() == acronym:
+            return True
+    return False
+
+
+def _first(issuers: list[tuple[str, int]]) -> str:
+    """The country of the body named first: the page's own issuer ('National Cyber Security
+    Centre' above an advisory written with the FBI and the ACSC)."""
+    return min(issuers, key=lambda found: found[1])[0]
+
+
 def _country_spans(text: str) -> list[tuple[str, int, int]]:
+    """Countries named in ``text``, also in a line of capitals ('ENTRE LE CANADA ET LES
+    ÉTATS-UNIS') and with a non-breaking hyphen ('États‑Unis')."""
     from communique_nlp.stages.entities import gazetteers
 
-    return [s for s in gazetteers().countries.spans(text) if s[0] != "-"]
+    return [s for s in gazetteers().countries.spans(_readable(text)) if s[0] != "-"]
+
+
+def _readable(text: str) -> str:
+    """``text`` with its lines of capitals in title case, offsets kept."""
+    text = text.replace("\u2011", "-")
+    lines = [line.title() if line.isupper() and len(line.title()) == len(line) else line
+             for line in text.split("\n")]
+    return "\n".join(lines)
 
 
 def office_countries(text: str) -> list[tuple[str, int]]:
@@ -118,37 +154,57 @@ def office_countries(text: str) -> list[tuple[str, int]]:
     return found
 
 
-def defined_group(text: str, introduced_only: bool = False) -> set[str]:
+def defined_group(text: str, introduced_only: bool = False, joint: bool = False) -> set[str]:
     """Countries listed as the speakers in ``text``: a run of two countries or more joined by
     commas and 'and' after an introducing phrase ('Ministers of', 'les ministres de'), or,
-    unless ``introduced_only``, a run of three or more."""
+    unless ``introduced_only``, a run of three or more. In the title of a joint text
+    (``joint``) a pair is enough, hyphenated too ('Joint EU-U.S. statement')."""
     spans = _country_spans(text)
     members: set[str] = set()
     run: list[tuple[str, int, int]] = []
     for span in [*spans, ("", len(text) + 10, len(text) + 10)]:
-        if run and _LIST_GAP.match(text[run[-1][2]:span[1]]) and span[0]:
+        gap = text[run[-1][2]:span[1]] if run else ""
+        if run and span[0] and (_LIST_GAP.match(gap) or (joint and _PAIR_GAP.match(gap))):
             run.append(span)
             continue
-        introduced = len(run) >= 2 and cues().intros.search(
-            fold(text[max(0, run[0][1] - 60):run[0][1]]))
+        introduced = len(run) >= 2 and (joint or cues().intros.search(
+            fold(text[max(0, run[0][1] - 60):run[0][1]])) or _speakers(text[:run[0][1]]))
         if introduced or (len(run) >= 3 and not introduced_only):
             members.update(code for code, _, _ in run)
         run = [span] if span[0] else []
     return members
 
 
+def _speakers(before: str) -> bool:
+    """The sentence leading to a list opens with its speakers: 'We, the Ministers responsible
+    for home affairs, ... of', 'Les ministres de l'Intérieur, ... de' (an introducing phrase
+    far before the list, opening its sentence)."""
+    sentence = fold(re.split(r"[.;!?\n]", before[-SENTENCE_CHARS:])[-1])
+    if _WE.match(sentence):
+        return True
+    found = cues().intros.match(re.sub(r"^\s*(?:the|les)\s+", "", sentence))
+    return found is not None
+
+
 def find_parties(document: Document) -> list[str]:
     """The parties of ``document``, sorted (the order of trust in the module docstring)."""
     view = _view(document)
-    group = defined_group(view.title) | defined_group(view.opening, introduced_only=True)
-    top = {code for code, _ in _issuers(view.whole[:TOP_CHARS])}
+    joint = bool(cues().joint_titles.search(fold(view.title)))
+    group = (defined_group(view.title, joint=joint)
+             | defined_group(view.opening, introduced_only=True))
+    top_issuers = _issuers(view.whole[:TOP_CHARS])
+    top = {code for code, _ in top_issuers}
+    press = [span for span in cues().press.spans(view.whole[:TOP_CHARS])
+             if not _spelt_out(view.whole, view.whole[span[1]:span[2]])]
+    if press and top and press[0][1] < min(start for _, start in top_issuers) and not group:
+        return []  # a news outlet's page: a journalist's article quoting the issuing bodies
     if group and (group & top or not top):
         return sorted(group)  # a group that leaves out the issuing body's country is a guest list
     if top:
-        return sorted(top)
-    end = {code for code, _ in _issuers(view.whole[-END_CHARS:])}
+        return [_first(_issuers(view.whole[:TOP_CHARS]))]
+    end = _issuers(view.whole[-END_CHARS:])
     if end:
-        return sorted(end)
+        return [_first(end)]
     if cues().international.spans(view.whole[:TOP_CHARS]) or cues().press.spans(view.whole):
         return []
     offices = {code for code, _ in office_countries(view.whole[:TOP_CHARS])}

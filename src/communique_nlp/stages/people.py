@@ -24,7 +24,8 @@ from communique_nlp.model import Person
 from communique_nlp.text import fold, words_pattern
 
 _UPPER = "A-ZÀ-ÖØ-ÞŠŽČĆĐŁŒ"
-_TOKEN = re.compile(r"[\w'’.\-]+")
+# a word; a word in capitals glued to the next line's first word is two ('BESSONMinistre')
+_TOKEN = re.compile(rf"[{_UPPER}]{{2,}}(?=[{_UPPER}][a-zß-öø-ÿ])|[\w'’.\-]+")
 _CAPITALISED = re.compile(rf"^[{_UPPER}][\w'’\-]*[a-zß-öø-ÿšžčćđłœ][\w'’\-]*$")
 _CAPITALS = re.compile(rf"^[{_UPPER}][{_UPPER}'’\-]+$")
 _INITIAL = re.compile(rf"^[{_UPPER}]\.(?:-?[{_UPPER}]\.)?$")
@@ -33,11 +34,18 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _SAID = re.compile(r"^\s*(?:,\s*)?(?:said|says|added|stated|noted|explained|told|announced|"
                    r"a déclaré|a dit|a affirmé|a ajouté|a indiqué|a souligné|a expliqué|"
                    r"a annoncé|a rappelé|déclare|affirme)\b")
+# a directory line: 'Blair, Bill (L’hon.)', surname first, then the honorific in brackets
+_INVERTED = re.compile(rf"(?m)^[\s•\-–]*(?P<name>[{_UPPER}][\w'’\-]+, [{_UPPER}][\w'’\-]+"
+                       rf"(?: [{_UPPER}][\w'’\-]+)?)\s*\((?i:l['’]hon|the hon|hon)\.?\)")
+_LABEL = re.compile(r"^[^:]{1,40}:\s*$")  # 'Titre du ministre :', a form's label line
 _CLAUSE_BREAK = re.compile(r"[.;:!?«»“”\"()\[\]\n•]")
 ROLE_MAX_CHARS = 160
+_ASIDE = re.compile(r"\([^()\n]{1,40}\)")
 CONTEXT_CHARS = 400  # how far before and after a name its role and context are read
+# ', David Lametti' after an office, not ', Democratic Institutions and ...' (more office)
 _NEXT_NAME = re.compile(rf"^\s*,\s*(?i:l['’]honorable\s+|the\s+honourable\s+)?"
-                        rf"[{_UPPER}][\w'’\-]+\s+[{_UPPER}][\w'’\-]+")
+                        rf"[{_UPPER}][\w'’\-]+\s+[{_UPPER}][\w'’\-]+"
+                        r"(?![\w'’\-]|\s+(?:and|et|&)\s)")
 _ROLE_END = re.compile(r"\s+(?:said|says|a déclaré|a dit|who|qui|added|stated|announced|"
                        r"a annoncé|has|have|had|is|was|will|a|est)\b")
 
@@ -46,7 +54,9 @@ _ROLE_END = re.compile(r"\s+(?:said|says|a déclaré|a dit|who|qui|added|stated|
 class _Cues:
     openers: frozenset[str]  # honorifics and role words, casefolded single words
     honorific_tail: re.Pattern[str]  # an honorific ending a stretch ('..., l'honorable')
+    courtesy: frozenset[str]  # courtesy titles, casefolded single words ('hon', 'l'honorable')
     role_heads: re.Pattern[str]
+    shared_role_heads: re.Pattern[str]  # singular or plural, read before names
     post_nominals: frozenset[str]
     particles: frozenset[str]
     qualifiers: frozenset[str]
@@ -69,8 +79,8 @@ def cues() -> _Cues:
     folded_heads = {fold(h) for h in heads}
     head_words = {word for head in folded_heads for word in head.split()}
     # only courtesy titles are left out of a role: 'General' ends 'Attorney General'
-    ordered = sorted({fold(h) for h in honorifics} - folded_heads - head_words, key=len,
-                     reverse=True)
+    courtesy = {fold(h) for h in honorifics} - folded_heads - head_words
+    ordered = sorted(courtesy | {h.replace("'", "’") for h in courtesy}, key=len, reverse=True)
     tail = "|".join(re.escape(h) for h in ordered)
     months = load_yaml("months.yaml")
     month_names = {fold(str(m)) for ms in months["months"].values() for m in ms
@@ -78,7 +88,9 @@ def cues() -> _Cues:
     return _Cues(
         openers=frozenset(openers | qualifiers),
         honorific_tail=re.compile(rf"(?i)(?:^|[\s,(])(?:{tail})\s*$"),
+        courtesy=frozenset(title.split()[-1] for title in courtesy),
         role_heads=words_pattern({fold(h) for h in heads}),
+        shared_role_heads=_plural_words_pattern({fold(h) for h in heads}),
         post_nominals=frozenset(str(p) for ps in data["post_nominals"].values() for p in ps),
         particles=frozenset(str(p) for p in data["name_particles"]),
         qualifiers=frozenset(qualifiers),
@@ -87,6 +99,13 @@ def cues() -> _Cues:
         not_names=frozenset({fold(str(w)) for w in data["not_names"]}
                             | month_names | {fold(str(d)) for d in months["weekdays"]}),
     )
+
+
+def _plural_words_pattern(phrases: set[str]) -> re.Pattern[str]:
+    """Any of ``phrases`` as whole words, singular or plural: an office shared by several
+    people ('Slovenian Ministers for Justice', 'les ministres français de l’Intérieur')."""
+    ordered = "|".join(map(re.escape, sorted(phrases, key=len, reverse=True)))
+    return re.compile(rf"(?<![\w-])(?:{ordered})s?(?![\w-])")
 
 
 @dataclass
@@ -104,6 +123,7 @@ class Mention:
     previous: str = ""  # the word before the run, casefolded
     following: str = ""  # the word after the name, casefolded
     sentence_start: bool = False
+    country_before: bool = False  # a country, then a comma: 'de l'Autriche, Johanna Mikl-Leitner'
     context: list[str] = field(default_factory=list)
 
     @property
@@ -120,8 +140,12 @@ class Mention:
 
 def mentions(text: str, in_title: bool = False) -> list[Mention]:
     """Every candidate name in ``text`` (see the module docstring)."""
-    found: list[Mention] = []
+    found: list[Mention] = [
+        Mention(name=m["name"], start=m.start("name"), end=m.end("name"), opener=True,
+                in_title=in_title, sentence_start=True)
+        for m in _INVERTED.finditer(text)]
     tokens = [_unelided(m) for m in _TOKEN.finditer(text)]
+    named_end = 0  # where the last name-like mention ends: an office is read after it
     index = 0
     while index < len(tokens):
         run = _run(text, tokens, index)
@@ -129,10 +153,20 @@ def mentions(text: str, in_title: bool = False) -> list[Mention]:
             index += 1
             continue
         index += len(run)
-        mention = _mention(text, run, in_title, found[-1].end if found else 0)
+        mention = _mention(text, run, in_title, named_end)
         if mention is not None:
             found.append(mention)
+            if _name_like(mention.name):
+                named_end = mention.end
     return found
+
+
+def _name_like(name: str) -> bool:
+    """Not every word a common word: 'Home Affairs', 'Sûreté', 'Petite Entreprise' inside an
+    office are no person, and do not end the office before the next name."""
+    from communique_nlp.learn.people import dictionary_words
+
+    return not all(w.casefold() in dictionary_words() for w in name.split())
 
 
 def _unelided(match: re.Match[str]) -> tuple[int, int, str]:
@@ -181,8 +215,13 @@ def _mention(text: str, run: list[tuple[int, int, str]], in_title: bool,
     names = cues()
     words = [w for _, _, w in run]
     # the name is what follows the last honorific, role or common word of the run
+    before_run = re.findall(r"[\w'’.]+", text[max(0, run[0][0] - 40):run[0][0]])
+    titled = [bool(before_run) and fold(before_run[-1]) in names.courtesy,
+              *(fold(w) in names.courtesy for w in words[:-1])]
+    # 'l’honorable Bill Blair': a common word after a courtesy title opens the name
     cuts = [i for i, w in enumerate(words) if _kind(w) != "particle"
-            and (_opener(w) or fold(_clean(w)) in names.not_names or _named_thing(w))]
+            and (_opener(w) or _named_thing(w) or (fold(_clean(w)) in names.not_names
+                                                   and not (titled[i] and i < len(words) - 1)))]
     # 'Sir Julian King': a last word that is also a title ('King') is the surname
     cut = cuts[-1] if cuts else -1
     if cut == len(words) - 1 and len(cuts) >= 2 and fold(_clean(words[-1])) not in names.not_names:
@@ -217,7 +256,8 @@ def _mention(text: str, run: list[tuple[int, int, str]], in_title: bool,
         role_after=_role_after(after), opener=opened,
         said=bool(_SAID.match(after)), in_title=in_title,
         previous=fold(previous[-1]) if previous else "",
-        following=fold(following[0]) if following else "", sentence_start=sentence_start)
+        following=fold(following[0]) if following else "", sentence_start=sentence_start,
+        country_before=_country_before(before))
 
 
 def _opener(word: str) -> bool:
@@ -235,9 +275,21 @@ def _named_thing(word: str) -> bool:
     return bool(countries_in(word, "en") or organizations_in(word, "en"))
 
 
+def _country_before(before: str) -> bool:
+    """A list of delegations: the country, a comma, its minister ('de l'Autriche, Johanna
+    Mikl-Leitner, de la Belgique, Jan Jambon'; 'Canada, Ralph Goodale')."""
+    from communique_nlp.stages.entities import countries_in
+
+    stretch = before.rstrip()
+    if not stretch.endswith(","):
+        return False
+    item = re.split(r"[,;:.()\n]", stretch[:-1])[-1]
+    return len(item) <= 40 and bool(countries_in(item, "en"))
+
+
 def _clean(name: str) -> str:
-    name = _POSSESSIVE.sub("", name.strip())
-    return name.rstrip(".,") if not _INITIAL.match(name.split()[-1]) else name
+    name = _POSSESSIVE.sub("", name.strip())  # and a closing quote: 'the London Debate’'
+    return name.rstrip(".,’'") if not _INITIAL.match(name.split()[-1]) else name
 
 
 def _role_before(before: str) -> str | None:
@@ -247,19 +299,22 @@ def _role_before(before: str) -> str | None:
     capitalised words just before it, when no verb or preposition of the sentence comes
     between (``role_stop_words``); the honorific before the name is left out."""
     names = cues()
-    clause = _CLAUSE_BREAK.split(before)[-1][-ROLE_MAX_CHARS:]
-    stretch = clause.strip()
-    while (shorter := names.honorific_tail.sub("", stretch).strip(" ,")) != stretch:
-        stretch = shorter  # 'Le Président de la République, Son Excellence Monsieur'
-    stretch = stretch.strip(" ,")
+    stretch = before.rstrip()
+    while (shorter := names.honorific_tail.sub("", stretch).rstrip(" ,")) != stretch:
+        stretch = shorter  # 'Le Président de la République, Son Excellence Monsieur', 'M.'
+    # a short aside in brackets is no clause break: 'chef du Département fédéral de justice et
+    # police (DFJP), Beat Jans'; nor the bracket opening the name: 'The Minister for Security ('
+    masked = _ASIDE.sub(lambda aside: "\0" * len(aside[0]), stretch.removesuffix("("))
+    clause = _CLAUSE_BREAK.split(masked)[-1]
+    stretch = stretch[len(masked) - len(clause):len(masked)][-ROLE_MAX_CHARS:].strip(" ,")
     folded = fold(stretch)
     if not stretch or len(folded) != len(stretch):
         return None
-    for head in names.role_heads.finditer(folded):
+    for head in names.shared_role_heads.finditer(folded):
         segment = stretch[head.start():]
         if names.stop.search(fold(segment)):
             continue
-        left = re.findall(rf"((?:[{_UPPER}][\w.'’\-]*\s+)*)$", stretch[:head.start()])
+        left = re.findall(rf"((?:[{_UPPER}][\w.'’\-]*\s*/?\s+)*)$", stretch[:head.start()])
         role = ((left[0] if left else "") + segment).strip(" ,")
         role = re.sub(r"^(?:The|Le|La|Les|L['’])\s*", "", role)
         return role[:120] if len(role) >= 3 else None
@@ -270,22 +325,29 @@ def _role_after(after: str) -> str | None:
     """'X, Minister of Public Safety and Emergency Preparedness, said': the apposition after
     a name, when it opens with an office; cut before a speech verb, a relative clause, or an
     'and' that leads to another person."""
-    match = re.match(r"\s*,\s+([^,;.«»“”()]+(?:,\s*(?:de|du|des|of|and|et)\b[^,;.«»“”()]+)*)",
-                     after)
+    # after a comma, or glued to the name when a line break was lost ('BESSONMinistre de')
+    match = re.match(rf"(?:\s*,\s+|(?=[{_UPPER}]))"
+                     r"([^,;.«»“”()]+(?:,\s*(?:de|du|des|of|and|et)\b[^,;.«»“”()]+)*)", after)
     if not match or re.match(r"(?i)(?:and|et|who|qui)\b", match[1]):
         return None  # 'Ralph Goodale, et la ministre de la Justice': the next person's office
     role = _ROLE_END.split(match[1])[0].strip()
     joined = re.search(r"\s+(?:and|et)\s+", role)
-    if joined and any(len(m.name.split()) >= 2 for m in mentions(role[joined.end():])):
+    if joined and any(_person_like(m) for m in mentions(role[joined.end():])):
         role = role[:joined.start()]  # 'X, Minister of Y and Jane Doe, ...'
-    if any(len(m.name.split()) >= 2 for m in mentions(role)):
+    if any(_person_like(m) for m in mentions(role)):
         return None  # 'X, Defense Secretary James Mattis': the office of the next person
-    if _NEXT_NAME.match(after[match.end():]):
+    next_name = _NEXT_NAME.match(after[match.end():])
+    if next_name and _name_like(next_name[0].strip(" ,")):
         return None  # 'X, le ministre de la Justice, David Lametti': the next person's office
     words = re.findall(r"[\w-]+", fold(role))[:4]
     if cues().role_heads.search(" " + " ".join(words) + " "):
         return role[:120]
     return None
+
+
+def _person_like(mention: Mention) -> bool:
+    """A name of two words or more that is not all common words ('Public Safety')."""
+    return len(mention.name.split()) >= 2 and _name_like(mention.name)
 
 
 def is_role_line(line: str) -> bool:
@@ -299,6 +361,8 @@ def role_lines(before: Sequence[str], after: Sequence[str]) -> str | None:
     Minister' / 'Minister for Defence' / 'The Hon Richard Marles MP') or under it, joined by
     commas. ``before`` are the lines above the name's line, nearest last; offices above the
     name are preferred (a block of several people printed that way reads top-down)."""
+    before = [line for line in before if not _LABEL.match(line)]
+    after = [line for line in after if not _LABEL.match(line)]
     above: list[str] = []
     for line in reversed(before):
         if not is_role_line(line):
@@ -318,7 +382,8 @@ def merge(found: Iterable[Mention]) -> list[tuple[str, str | None, list[Mention]
     'Ralph Goodale, Minister of Public Safety': the second)."""
     groups: dict[str, list[Mention]] = {}
     for mention in found:
-        key = fold(mention.name.split()[-1])
+        surname = mention.name.split(",")[0] if "," in mention.name else mention.name
+        key = fold(surname.split()[-1])  # 'Blair, Bill' is Bill Blair
         groups.setdefault(key, []).append(mention)
     people = []
     for group in groups.values():
