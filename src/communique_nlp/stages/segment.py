@@ -30,6 +30,7 @@ from communique_nlp.text import UsedIds, fold, stable_id, words_pattern
 
 MAX_HEADING_CHARS = 140
 MAX_HEADING_WORDS = 18
+MAX_NUMBERED_HEADING_WORDS = 12  # a numbered line this short over running text heads it
 MAX_TITLE_CHARS = 260
 STANDFIRST_RATIO = 0.6  # a headline above the date can be this much shorter than a standfirst
 MAX_MASTHEAD_WORDS = 7  # 'Ministry of Emergency Management and Wildfire Services'
@@ -291,9 +292,11 @@ def rule_roles(blocks: list[Block]) -> list[str]:
     chrome = {p.text for s in sections if s.kind in ("boilerplate", "links", "contacts")
               for p in s.paragraphs}
     roles = []
-    for block in blocks:
+    for index, block in enumerate(blocks):
         if title is not None and _without_language_link(block.text) == title:
             roles.append("title")
+        elif _numbered_heading(blocks, index):
+            roles.append("heading")
         elif block.text in items:
             roles.append("item")
         elif _label(block.text) in headings and not block.glyph:
@@ -303,6 +306,22 @@ def rule_roles(blocks: list[Block]) -> list[str]:
         else:
             roles.append("text")
     return roles
+
+
+def _numbered_heading(blocks: list[Block], index: int) -> bool:
+    """'1. Summary points' standing apart from any sibling ('2. ...' next to it), short and
+    unpunctuated: a numbered heading over its section, not an item of a list."""
+    block = blocks[index]
+    glyph_class = _glyph_class(block.glyph)
+    if not block.glyph or glyph_class.startswith("symbol"):
+        return False
+    text = block.text
+    if not text[:1].isupper() or _ends_with_punctuation(text) or text.endswith(":") or len(
+            text.split()) > MAX_NUMBERED_HEADING_WORDS:
+        return False
+    neighbours = [blocks[i] for i in (index - 1, index + 1) if 0 <= i < len(blocks)]
+    return index + 1 < len(blocks) and not any(
+        n.glyph and _glyph_class(n.glyph) == glyph_class for n in neighbours)
 
 
 def _segment(blocks: list[Block], roles: Roles | None,
