@@ -65,6 +65,8 @@ def features(document: Document, rule_verdict: str) -> dict[str, float]:
     found["commitments"] = min(len(document.commitments), 10) / 10
     found["dated"] = float(document.entities.date is not None)
     found["placed"] = float(document.entities.place is not None)
+    # a joint text has several issuers, a release one, an organisation's own text none
+    found[f"parties={min(len(document.entities.parties), 2)}"] = 1.0
     return found
 
 
