@@ -81,7 +81,7 @@ COMPONENTS: tuple[Component, ...] = (
     Component("themes", _theme_examples, c=3.0),
     Component("people", _people_examples, c=1.0),
     Component("date", _date_examples, c=1.0),
-    Component("kind", _kind_examples, c=30.0),
+    Component("kind", _kind_examples, c=10.0),
 )
 
 

@@ -186,6 +186,19 @@ def _speakers(before: str) -> bool:
     return found is not None
 
 
+def news_outlet(document: Document) -> str:
+    """Where a news outlet is named: 'masthead' (at the page top, above any issuing body),
+    'top', 'anywhere' or '': a journalist's article retelling a release names its outlet."""
+    view = _view(document)
+    press = [span for span in cues().press.spans(view.whole[:TOP_CHARS])
+             if not _spelt_out(view.whole, view.whole[span[1]:span[2]])]
+    if press:
+        issuers = _issuers(view.whole[:TOP_CHARS])
+        first_issuer = min((start for _, start in issuers), default=TOP_CHARS)
+        return "masthead" if press[0][1] < first_issuer else "top"
+    return "anywhere" if cues().press.spans(view.whole) else ""
+
+
 def find_parties(document: Document) -> list[str]:
     """The parties of ``document``, sorted (the order of trust in the module docstring)."""
     view = _view(document)
