@@ -42,9 +42,14 @@ def _speech_verbs() -> re.Pattern[str]:
 
 
 def _phrases_pattern(phrases: list[str]) -> re.Pattern[str]:
-    starts = [(r"(?<!\w)" if p[:1].isalnum() else "") + re.escape(p)
-              for p in sorted(phrases, key=len, reverse=True)]
-    return re.compile("|".join(starts))
+    """Longest phrase first; the word-start test stands once before all the phrases that
+    begin with a letter, so a position inside a word fails at once (one test per phrase made
+    the kind features a third of the parse time)."""
+    ordered = sorted(phrases, key=len, reverse=True)
+    words = [re.escape(p) for p in ordered if p[:1].isalnum()]
+    marks = [re.escape(p) for p in ordered if not p[:1].isalnum()]
+    parts = ([r"(?<!\w)(?:" + "|".join(words) + ")"] if words else []) + marks
+    return re.compile("|".join(parts))
 
 
 def features(document: Document, rule_verdict: str) -> dict[str, float]:
