@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from communique_nlp.assets import load_yaml
 from communique_nlp.model import Person
@@ -176,7 +176,10 @@ def _unelided(match: re.Match[str]) -> tuple[int, int, str]:
     return match.start() + skip, match.end(), match.group()[skip:]
 
 
+@lru_cache(maxsize=8192)
 def _kind(word: str) -> str:
+    """'initial', 'particle', 'word' (capitalised), 'capitals' or '' (asked of every word of a
+    run several times over: remembered)."""
     word = _POSSESSIVE.sub("", word).rstrip(".") if not _INITIAL.match(word) else word
     if _INITIAL.match(word):
         return "initial"
