@@ -190,13 +190,19 @@ def news_outlet(document: Document) -> str:
     """Where a news outlet is named: 'masthead' (at the page top, above any issuing body),
     'top', 'anywhere' or '': a journalist's article retelling a release names its outlet."""
     view = _view(document)
-    press = [span for span in cues().press.spans(view.whole[:TOP_CHARS])
-             if not _spelt_out(view.whole, view.whole[span[1]:span[2]])]
+    press = _press_at_top(view.whole)
     if press:
-        issuers = _issuers(view.whole[:TOP_CHARS])
-        first_issuer = min((start for _, start in issuers), default=TOP_CHARS)
+        first_issuer = min((start for _, start in _issuers(view.whole[:TOP_CHARS])),
+                           default=TOP_CHARS)
         return "masthead" if press[0][1] < first_issuer else "top"
     return "anywhere" if cues().press.spans(view.whole) else ""
+
+
+def _press_at_top(whole: str) -> list[tuple[str, int, int]]:
+    """The news outlets named at the page top, less an acronym the text spells out ('Australian
+    Federal Police (AFP)' is no news agency)."""
+    return [span for span in cues().press.spans(whole[:TOP_CHARS])
+            if not _spelt_out(whole, whole[span[1]:span[2]])]
 
 
 def find_parties(document: Document) -> list[str]:
@@ -207,14 +213,13 @@ def find_parties(document: Document) -> list[str]:
              | defined_group(view.opening, introduced_only=True))
     top_issuers = _issuers(view.whole[:TOP_CHARS])
     top = {code for code, _ in top_issuers}
-    press = [span for span in cues().press.spans(view.whole[:TOP_CHARS])
-             if not _spelt_out(view.whole, view.whole[span[1]:span[2]])]
+    press = _press_at_top(view.whole)
     if press and top and press[0][1] < min(start for _, start in top_issuers) and not group:
         return []  # a news outlet's page: a journalist's article quoting the issuing bodies
     if group and (group & top or not top):
         return sorted(group)  # a group that leaves out the issuing body's country is a guest list
     if top:
-        return [_first(_issuers(view.whole[:TOP_CHARS]))]
+        return [_first(top_issuers)]
     end = _issuers(view.whole[-END_CHARS:])
     if end:
         return [_first(end)]
