@@ -167,6 +167,18 @@ class ProgressEvent:
     elapsed: float
 
 
+def progress_reporter(on_progress: Callable[[ProgressEvent], None] | None, total: int,
+                      started: float) -> Callable[[int, FileRecord], None]:
+    """Send the start (``record=None``) to ``on_progress`` now, and return what sends each
+    settled file (``done`` of ``total``); nothing is sent without ``on_progress``."""
+    if on_progress is None:
+        return lambda done, record: None
+    report = on_progress
+    report(ProgressEvent(0, total, None, 0.0))
+    return lambda done, record: report(ProgressEvent(done, total, record,
+                                                     time.monotonic() - started))
+
+
 @dataclass(frozen=True)
 class BatchReport:
     """What a batch did: one record per input, in path order."""
@@ -374,12 +386,9 @@ def _run(root: Path, out: Path, out_real: Path, fmt: str, options: Options | Non
         records[record.path] = record
         if log:
             journal.append(record)
-        if on_progress is not None:
-            on_progress(ProgressEvent(len(records), total, record,
-                                      time.monotonic() - started))
+        report(len(records), record)
 
-    if on_progress is not None:
-        on_progress(ProgressEvent(0, total, None, 0.0))
+    report = progress_reporter(on_progress, total, started)
     for record in settled:
         settle(record)
     for shown, source in candidates:

@@ -46,6 +46,7 @@ from communique_nlp.apps.batch import (  # the batch's own machinery, shared on 
     _Task,
     _work,
     default_workers,
+    progress_reporter,
 )
 from communique_nlp.errors import CommuniqueError, InputError, MissingInputError
 from communique_nlp.model import SCHEMA_ID
@@ -153,12 +154,9 @@ def index_sources(
 
         def settle(record: FileRecord) -> None:
             records.append(record)
-            if on_progress is not None:
-                on_progress(ProgressEvent(len(records), total, record,
-                                          time.monotonic() - started))
+            report(len(records), record)
 
-        if on_progress is not None:
-            on_progress(ProgressEvent(0, total, None, 0.0))
+        report = progress_reporter(on_progress, total, started)
         for record in settled:
             settle(record)
         for extraction in extractions:
