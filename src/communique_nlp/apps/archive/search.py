@@ -273,6 +273,14 @@ def _lead(text: str | None) -> str:
     return text if len(text) <= LEAD_CHARACTERS else text[:LEAD_CHARACTERS].rstrip() + "…"
 
 
+def _snippet_and_score(text: str | None, rank: float | None) -> dict[str, Any]:
+    """A ranked hit shows the matching words and its bm25 score (lower is better, so negated);
+    a listed one (no query) shows its opening and no score."""
+    if rank is None:
+        return {"snippet": _lead(text), "score": None}
+    return {"snippet": " ".join(str(text or "").split()), "score": round(-float(rank), 3)}
+
+
 def _documents(connection: sqlite3.Connection, expression: str | None, filters: Filters,
                limit: int) -> list[dict[str, Any]]:
     where, values = _conditions(filters, "documents")
@@ -294,9 +302,7 @@ def _documents(connection: sqlite3.Connection, expression: str | None, filters: 
         rows = connection.execute(sql, [*values, limit]).fetchall()
     return [{"path": r[0], "sha256": r[1], "title": r[2], "date": r[3], "language": r[4],
              "kind": r[5], "themes": json.loads(r[6]), "countries": json.loads(r[7]),
-             "pair": r[8], "snippet": " ".join(str(r[9] or "").split()) if r[10] is not None
-             else _lead(r[9]),
-             "score": round(-float(r[10]), 3) if r[10] is not None else None}
+             "pair": r[8], **_snippet_and_score(r[9], r[10])}
             for r in rows]
 
 
@@ -320,7 +326,5 @@ def _commitments(connection: sqlite3.Connection, expression: str | None, filters
         rows = connection.execute(sql, [*values, limit]).fetchall()
     return [{"id": r[0], "path": r[1], "date": r[2], "language": r[3], "actor": r[4],
              "cue": r[5], "text": r[6], "themes": json.loads(r[7]),
-             "snippet": " ".join(str(r[8] or "").split()) if r[9] is not None
-             else _lead(r[8]),
-             "score": round(-float(r[9]), 3) if r[9] is not None else None}
+             **_snippet_and_score(r[8], r[9])}
             for r in rows]
