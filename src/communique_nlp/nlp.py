@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -155,20 +155,25 @@ class Gazetteer:
     A dictionary lookup, instead of a ``PhraseMatcher`` whose thousands of patterns would each
     have to be tokenised at start-up. Words are runs of letters and digits, and single
     punctuation marks, so 'l’Australie', 'États-Unis' and 'U.S.' are found as written.
-    ``fold`` says how names compare (exactly for country names, casefolded for organisations).
+    ``casefold`` says how names compare (exactly for country names, casefolded for
+    organisations).
     """
 
     MAX_WORDS = 12
 
     def __init__(self, entries: Iterable[tuple[str, str]],
-                 fold: Callable[[str], str] = str) -> None:
-        self.fold = fold
+                 casefold: bool = False) -> None:
+        self.casefold = casefold
+        fold = str.casefold if casefold else str
         self.labels: dict[str, str] = {}
-        self.first_words: set[str] = set()
+        # the first word of each name, and the most words a name that starts so has: the
+        # lookups tried at a word are only those lengths ('the' starts no name of 12 words)
+        self.first_words: dict[str, int] = {}
         for label, name in entries:
             for spelling in {name, name.replace("'", "’")}:
                 self.labels.setdefault(fold(spelling), label)
-                self.first_words.add(fold(WORD.match(spelling)[0]))  # type: ignore[index]
+                words = WORD.findall(fold(spelling))
+                self.first_words[words[0]] = max(len(words), self.first_words.get(words[0], 0))
 
     def find(self, text: str) -> list[str]:
         """The labels of the names in ``text``, in order."""
@@ -178,14 +183,18 @@ class Gazetteer:
         """``(label, start, end)`` character offsets of each name in ``text``, in order."""
         found: list[tuple[str, int, int]] = []
         words, strings = word_spans(text)
-        first_words, labels, fold = self.first_words, self.labels, self.fold
-        folded = strings if fold is str else [fold(w) for w in strings]
+        first_words, labels = self.first_words, self.labels
+        fold = str.casefold if self.casefold else str
+        folded = casefolded_words(text) if self.casefold else strings
+        if first_words.keys().isdisjoint(folded):
+            return found  # most texts name nothing: one set test, not a loop over the words
         covered = 0  # words before this index belong to a name already found
         for index in [i for i, word in enumerate(folded) if word in first_words]:
             if index < covered:
                 continue
             start = words[index][0]
-            for end in range(min(len(words), index + self.MAX_WORDS), index, -1):
+            longest = min(first_words[folded[index]], self.MAX_WORDS)
+            for end in range(min(len(words), index + longest), index, -1):
                 label = labels.get(fold(text[start:words[end - 1][1]]))
                 if label is not None:
                     found.append((label, start, words[end - 1][1]))
@@ -202,6 +211,12 @@ def word_spans(text: str) -> tuple[tuple[tuple[int, int], ...], list[str]]:
     """Where the words of ``text`` start and end, and the words (shared by the gazetteers)."""
     matches = list(WORD.finditer(text))
     return tuple(m.span() for m in matches), [m.group() for m in matches]
+
+
+@lru_cache(maxsize=1024)
+def casefolded_words(text: str) -> list[str]:
+    """The words of ``text`` casefolded, for the gazetteers that compare names so."""
+    return [word.casefold() for word in word_spans(text)[1]]
 
 
 def norms(nlp: Language, text: str) -> tuple[str, ...]:

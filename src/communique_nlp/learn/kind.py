@@ -61,8 +61,11 @@ def features(document: Document, rule_verdict: str) -> dict[str, float]:
                "all": f" {everything} "}
     found: dict[str, float] = {f"rule={rule_verdict}": 1.0}
     for group, pattern in _signals().items():
+        counted: dict[str, int] = {}  # a short release's body is all of it: read it once
         for region, text in regions.items():
-            hits = len(pattern.findall(text))
+            if text not in counted:
+                counted[text] = len(pattern.findall(text))
+            hits = counted[text]
             if hits:
                 found[f"{region}:{group}"] = min(hits, 5) / 5
     for kind in {s.kind for s in document.sections}:

@@ -64,7 +64,7 @@ def gazetteers() -> _Gazetteers:
         listed=Gazetteer(listed),
         countries=Gazetteer(names),
         organizations=Gazetteer(exact),
-        organizations_lower=Gazetteer([p for p in aliases if p not in set(exact)], str.casefold),
+        organizations_lower=Gazetteer([p for p in aliases if p not in set(exact)], casefold=True),
     )
 
 

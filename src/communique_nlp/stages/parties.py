@@ -71,8 +71,8 @@ def cues() -> _Cues:
     international = [("intl", str(name)) for name in data["international"]]
     return _Cues(
         issuers_exact=Gazetteer(exact),
-        issuers=Gazetteer([n for n in names if n not in set(exact)], str.casefold),
-        international=Gazetteer(international, str.casefold),
+        issuers=Gazetteer([n for n in names if n not in set(exact)], casefold=True),
+        international=Gazetteer(international, casefold=True),
         press=Gazetteer([("press", str(name)) for name in data["press"]]),
         intros=words_pattern({fold(str(w)) for ws in data["group_intros"].values() for w in ws}),
         joint_titles=words_pattern({fold(str(w)) for ws in data["joint_titles"].values()

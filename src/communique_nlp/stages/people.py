@@ -201,7 +201,7 @@ def _run(text: str, tokens: Sequence[tuple[int, int, str]],
         kind = _kind(word)
         if not kind or (not run and kind == "particle"):
             break
-        if run and not re.fullmatch(r" ", text[run[-1][1]:start]):
+        if run and text[run[-1][1]:start] != " ":
             break
         run.append((start, end, word))
         abbreviation = kind == "word" and len(word) <= 4  # 'Sh.' in 'Mansour Ayyad Sh. A. Al..'
@@ -263,16 +263,20 @@ def _mention(text: str, run: list[tuple[int, int, str]], in_title: bool,
         country_before=_country_before(before))
 
 
+@lru_cache(maxsize=8192)
 def _opener(word: str) -> bool:
-    """An honorific or a role word, singular or plural ('Commissioners Avramopoulos')."""
+    """An honorific or a role word, singular or plural ('Commissioners Avramopoulos');
+    remembered, as the kind of a word is."""
     openers = cues().openers
     word = fold(word)
     return word in openers or word.rstrip(".") in openers or (
         word.endswith("s") and word[:-1] in openers)
 
 
+@lru_cache(maxsize=8192)
 def _named_thing(word: str) -> bool:
-    """A country or an organisation named by one word ('Fedpol', 'Etats-Unis')."""
+    """A country or an organisation named by one word ('Fedpol', 'Etats-Unis'); remembered,
+    as the kind of a word is."""
     from communique_nlp.stages.entities import countries_in, organizations_in
 
     return bool(countries_in(word, "en") or organizations_in(word, "en"))
