@@ -182,12 +182,12 @@ class Gazetteer:
     def spans(self, text: str) -> list[tuple[str, int, int]]:
         """``(label, start, end)`` character offsets of each name in ``text``, in order."""
         found: list[tuple[str, int, int]] = []
-        words, strings = word_spans(text)
         first_words, labels = self.first_words, self.labels
         fold = str.casefold if self.casefold else str
-        folded = casefolded_words(text) if self.casefold else strings
+        folded = casefolded_words(text) if self.casefold else words_of(text)
         if first_words.keys().isdisjoint(folded):
             return found  # most texts name nothing: one set test, not a loop over the words
+        words = word_spans(text)
         covered = 0  # words before this index belong to a name already found
         for index in [i for i, word in enumerate(folded) if word in first_words]:
             if index < covered:
@@ -207,16 +207,21 @@ WORD = re.compile(r"\w+|[^\w\s]")
 
 
 @lru_cache(maxsize=1024)
-def word_spans(text: str) -> tuple[tuple[tuple[int, int], ...], list[str]]:
-    """Where the words of ``text`` start and end, and the words (shared by the gazetteers)."""
-    matches = list(WORD.finditer(text))
-    return tuple(m.span() for m in matches), [m.group() for m in matches]
+def words_of(text: str) -> tuple[str, ...]:
+    """The words of ``text``, shared by the gazetteers that look at the same paragraph."""
+    return tuple(WORD.findall(text))
 
 
 @lru_cache(maxsize=1024)
-def casefolded_words(text: str) -> list[str]:
+def casefolded_words(text: str) -> tuple[str, ...]:
     """The words of ``text`` casefolded, for the gazetteers that compare names so."""
-    return [word.casefold() for word in word_spans(text)[1]]
+    return tuple(word.casefold() for word in words_of(text))
+
+
+@lru_cache(maxsize=1024)
+def word_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Where the words of ``text`` start and end: read only when a name may be there."""
+    return tuple(match.span() for match in WORD.finditer(text))
 
 
 def norms(nlp: Language, text: str) -> tuple[str, ...]:
