@@ -98,7 +98,7 @@ def ocr_rows(file: Path, pages: list[int]) -> dict[int, PageRows]:
                 if language == "eng+fra":
                     text = " ".join(w.text for row in rows for w in row)
                     if len(text) > 200:
-                        language = _LANGUAGES.get(detect(text)[0], language)
+                        language = _LANGUAGES.get(detect(text), language)
     finally:
         document.close()
     return found

@@ -252,7 +252,7 @@ def _section_language(heading: str | None, blocks: list[Block]) -> str:
             sizes[block.language] = sizes.get(block.language, 0) + len(block.text)
     if sizes:
         return max(sorted(sizes), key=lambda lang: sizes[lang])
-    return detect(" ".join([heading or "", *(b.text for b in blocks)]))[0]
+    return detect(" ".join([heading or "", *(b.text for b in blocks)]))
 
 
 @dataclass(frozen=True)
