@@ -31,6 +31,7 @@ _CAPITALS = re.compile(rf"^[{_UPPER}][{_UPPER}'’\-]+$")
 _INITIAL = re.compile(rf"^[{_UPPER}]\.(?:-?[{_UPPER}]\.)?$")
 _ELIDED = re.compile(rf"^(?:[dlDL]|qu|Qu)['’](?=[{_UPPER}])")
 _POSSESSIVE = re.compile(r"['’]s$")
+_OPENERS = frozenset({"initial", "word", "capitals"})  # the kinds of word a run starts with
 _SAID = re.compile(r"^\s*(?:,\s*)?(?:said|says|added|stated|noted|explained|told|announced|"
                    r"a déclaré|a dit|a affirmé|a ajouté|a indiqué|a souligné|a expliqué|"
                    r"a annoncé|a rappelé|déclare|affirme)\b")
@@ -146,13 +147,13 @@ def mentions(text: str, in_title: bool = False) -> list[Mention]:
         for m in _INVERTED.finditer(text)]
     tokens = [_unelided(m) for m in _TOKEN.finditer(text)]
     named_end = 0  # where the last name-like mention ends: an office is read after it
-    index = 0
-    while index < len(tokens):
-        run = _run(text, tokens, index)
-        if not run:
-            index += 1
+    index = 0  # the first token not yet in a run
+    # a run opens at a capitalised word, an initial or capitals; most words open none
+    for opening in [i for i, (_, _, word) in enumerate(tokens) if _kind(word) in _OPENERS]:
+        if opening < index:
             continue
-        index += len(run)
+        run = _run(text, tokens, opening)
+        index = opening + len(run)
         mention = _mention(text, run, in_title, named_end)
         if mention is not None:
             found.append(mention)
@@ -171,9 +172,10 @@ def _name_like(name: str) -> bool:
 
 def _unelided(match: re.Match[str]) -> tuple[int, int, str]:
     """'d'Emmanuel' -> 'Emmanuel': a French elided article is no part of a name."""
-    elided = _ELIDED.match(match.group())
+    word = match.group()
+    elided = _ELIDED.match(word) if "'" in word or "’" in word else None
     skip = elided.end() if elided else 0
-    return match.start() + skip, match.end(), match.group()[skip:]
+    return match.start() + skip, match.end(), word[skip:]
 
 
 @lru_cache(maxsize=8192)
