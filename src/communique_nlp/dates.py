@@ -17,6 +17,9 @@ class DateMention:
     iso: str
 
 
+_DIGIT = re.compile(r"\d")
+
+
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[dict[str, int], re.Pattern[str]]:
     months = {name: int(number) for number, names in load_yaml("months.yaml")["months"].items()
@@ -39,6 +42,8 @@ def _patterns() -> tuple[dict[str, int], re.Pattern[str]]:
 def find_dates(text: str) -> tuple[DateMention, ...]:
     """Every full date (day, month and year) in ``text``, in order (cached: the segmenter
     asks about the same lines several times)."""
+    if not _DIGIT.search(text):
+        return ()  # no number, no date
     months, pattern = _patterns()
     found: list[DateMention] = []
     for match in pattern.finditer(text):

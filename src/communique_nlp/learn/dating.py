@@ -26,6 +26,7 @@ from communique_nlp.text import fold
 
 MODEL = "date"
 MAX_PARAGRAPHS = 80  # dates are looked for this far into the document
+_DIGIT = re.compile(r"\d")
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)/([01]\d)/([0-3]\d)/")
 _YEAR_MONTH = re.compile(r"(?<![\w-])((?:19|20)\d\d)-([01]\d)(?![\w-])")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
@@ -73,6 +74,8 @@ class _Mention:
 
 
 def _mentions(text: str, year: int | None) -> list[_Mention]:
+    if not _DIGIT.search(text):
+        return []  # every date written here has a number: most paragraphs have none
     months, day_month, span, _ = _calendar()
     found = [_Mention(m.iso, m.start, m.end, "full") for m in find_dates(text)]
     for match in span.finditer(text):
