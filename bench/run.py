@@ -23,12 +23,14 @@ document), --quick (small sizes, for a smoke run), --skip-pdf, --skip-batch, --s
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -148,23 +150,32 @@ def learned_models() -> None:
     print(f"  all models     {total * 1000:7.2f} ms")
 
 
-def training_texts() -> None:
+def training_texts(passes: int = 3) -> None:
     texts = sorted(TRAIN.glob("*.txt"))
     print(f"\n== library throughput on the real training texts ({len(texts)} documents) ==")
     if not texts:
         print(f"  not measured: {TRAIN} is not present")
         return
-    options = Options()
-    for path in texts[:5]:  # load the pipelines and models once
-        run(ingest_path(path), options)
+    # each pass in a new process warmed on corpus/: no training text is in a cache yet, as
+    # none of a stream of new releases would be
+    spawn = multiprocessing.get_context("spawn")
     rates = []
-    for _ in range(3):
-        start = time.perf_counter()
-        for path in texts:
-            run(ingest_path(path), options)
-        rates.append(len(texts) / (time.perf_counter() - start))
-    print(f"  {statistics.median(rates):.1f} documents/s, median of 3 passes "
-          f"(min {min(rates):.1f}, max {max(rates):.1f}); target >= 100")
+    for _ in range(passes):
+        with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as worker:
+            rates.append(worker.submit(_one_pass, texts).result())
+    print(f"  {statistics.median(rates):.1f} documents/s, median of {passes} passes, each in a "
+          f"new process (min {min(rates):.1f}, max {max(rates):.1f}); target >= 100")
+
+
+def _one_pass(texts: list[Path]) -> float:
+    """Documents per second over ``texts``, once the pipelines are loaded (on corpus/)."""
+    options = Options()
+    for path in sorted(CORPUS.glob("*.txt")):
+        run(ingest_path(path), options)
+    start = time.perf_counter()
+    for path in texts:
+        run(ingest_path(path), options)
+    return len(texts) / (time.perf_counter() - start)
 
 
 def baseline(files: list[Path], ours: float) -> None:
