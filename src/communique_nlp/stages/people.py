@@ -31,7 +31,6 @@ _CAPITALS = re.compile(rf"^[{_UPPER}][{_UPPER}'’\-]+$")
 _INITIAL = re.compile(rf"^[{_UPPER}]\.(?:-?[{_UPPER}]\.)?$")
 _ELIDED = re.compile(rf"^(?:[dlDL]|qu|Qu)['’](?=[{_UPPER}])")
 _POSSESSIVE = re.compile(r"['’]s$")
-_OPENERS = frozenset({"initial", "word", "capitals"})  # the kinds of word a run starts with
 _SAID = re.compile(r"^\s*(?:,\s*)?(?:said|says|added|stated|noted|explained|told|announced|"
                    r"a déclaré|a dit|a affirmé|a ajouté|a indiqué|a souligné|a expliqué|"
                    r"a annoncé|a rappelé|déclare|affirme)\b")
@@ -145,11 +144,13 @@ def mentions(text: str, in_title: bool = False) -> list[Mention]:
         Mention(name=m["name"], start=m.start("name"), end=m.end("name"), opener=True,
                 in_title=in_title, sentence_start=True)
         for m in _INVERTED.finditer(text)]
-    tokens = [_unelided(m) for m in _TOKEN.finditer(text)]
+    # only the words that can be part of a name: a run stops where the next kept word is not
+    # a single space away, as it stopped at the word left out
+    tokens = [token for token in map(_unelided, _TOKEN.finditer(text)) if _kind(token[2])]
     named_end = 0  # where the last name-like mention ends: an office is read after it
     index = 0  # the first token not yet in a run
-    # a run opens at a capitalised word, an initial or capitals; most words open none
-    for opening in [i for i, (_, _, word) in enumerate(tokens) if _kind(word) in _OPENERS]:
+    # a run opens at a capitalised word, an initial or capitals, not at a particle
+    for opening in [i for i, (_, _, word) in enumerate(tokens) if _kind(word) != "particle"]:
         if opening < index:
             continue
         run = _run(text, tokens, opening)
