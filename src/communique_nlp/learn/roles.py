@@ -19,6 +19,7 @@ from communique_nlp.dates import find_dates
 from communique_nlp.learn.linear import LinearModel
 from communique_nlp.model import Block, Document
 from communique_nlp.stages import segment as rules
+from communique_nlp.stages.people import cues as people_cues
 from communique_nlp.text import fold
 
 MODEL = "block_role"
@@ -33,12 +34,12 @@ TITLE_MODEL_THRESHOLD = 0.1  # the same for the title model (not class-weighted)
 TITLE_WINDOW = 60  # the title is looked for among the first blocks only
 SHORT_WORDS = 6  # the words of lines this short are features (chrome is a closed vocabulary)
 _WORD = re.compile(r"[^\W\d_]+")
-# 'SC/12446', 'SG/SM/16876', 'PS-2025-QP-00014': capitals, digits and separators only
-_REFERENCE = re.compile(r"^(?=[^ ]*\d)[A-Z0-9][A-Z0-9/._-]{3,}$")
 _ADDRESS = re.compile(r"https?://|www\.|@\w|\+\d{2}|\.(?:pdf|jpe?g|png)\b", re.IGNORECASE)
 _TIME = re.compile(r"^\d{1,2}[:h.]\d{2}(?:\s*[ap]\.?m\.?)?$", re.IGNORECASE)
 _LIST_CONTINUES = re.compile(r"(?:;|[;,]\s*(?:and|et|or|ou))$")
 _NUMBERED = re.compile(r"^(?:\d{1,2}|[IVX]{1,4}|[A-Ha-h])[.)]\s")
+_SURNAME = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý'’-]{2,}$")  # 'MILLER' after a given name
+MAX_NAME_WORDS = 5  # 'President Mr Jerzy MILLER'
 
 
 def _bucket(value: int, edges: Sequence[int]) -> int:
@@ -87,7 +88,7 @@ def _own(block: Block, index: int, blocks: Sequence[Block], rule_role: str,
         "place_line": float(bool(rules._PLACE_LINE.match(text))),
         "byline": float(rules._is_byline(text)),
         "masthead": float(rules._is_masthead(text)),
-        "reference": float(rules._is_reference(text) or bool(_REFERENCE.match(text))),
+        "reference": float(rules._is_reference(text) or rules.is_reference_code(text)),
         "time": float(bool(_TIME.match(text))),
         "numbered_text": float(bool(_NUMBERED.match(text))),
         "question": float(text.endswith("?")),
@@ -185,11 +186,31 @@ def _standing(index: int, blocks: Sequence[Block], classes: Sequence[str | None]
                            and not any(c.isdigit() for c in text)
                            and not {fold(w) for w in words} & function_words),
     }
+    found.update(_name_or_cut(words, function_words))
     if glyph_class is not None and not glyph_class.startswith("symbol"):
         found["numbered_apart"] = float(glyph_class not in neighbours)
         found["numbered_apart&short"] = float(glyph_class not in neighbours
                                               and _short_line(replace(blocks[index], glyph=None)))
     return found
+
+
+def _name_or_cut(words: Sequence[str], function_words: frozenset[str]) -> dict[str, float]:
+    """Short lines that look like headings and are not: a person's name ('Mr Jerzy MILLER',
+    'Europol Director') printed as a signature or a list of office holders, and a line that
+    ends on a function word ('Le président de la'): a sentence cut by the layout."""
+    folded = [fold(w) for w in words]
+    courtesy = people_cues().courtesy
+    short = 0 < len(words) <= MAX_NAME_WORDS
+    capitalised_name = any(
+        w[:1].isupper() and nxt[:1].isupper()
+        and (f in courtesy or (w[1:].islower() and bool(_SURNAME.match(nxt))))
+        for w, f, nxt in zip(words, folded, words[1:], strict=False))
+    return {
+        "person_line": float(short and capitalised_name),
+        "office_line": float(short and rules._lexicon().role_pattern.search(
+            " ".join(folded)) is not None),
+        "open_end": float(bool(folded) and folded[-1] in function_words),
+    }
 
 
 def _context(block: Block, nxt: Block | None) -> dict[str, float]:
@@ -210,6 +231,11 @@ def _context(block: Block, nxt: Block | None) -> dict[str, float]:
         "colon&next_glyph": float(text.endswith(":") and nxt is not None
                                   and nxt.glyph is not None),
         "label_heading": float(text.endswith(":") and rules._label_heading(text)),
+        # 'Enjeu ou question :' over a paragraph heads it; 'Date fournie :' over '26 nov.
+        # 2019' is a form's field
+        "colon&next_long": float(text.endswith(":") and nxt is not None and len(nxt.text) > 80),
+        "colon&next_short": float(text.endswith(":") and nxt is not None and not nxt.glyph
+                                  and len(nxt.text) <= 40),
     }
 
 

@@ -42,6 +42,8 @@ _QUOTE_CLOSERS = "»”\"’'"
 # 'Ottawa, Ontario', 'Ottawa (Ontario)': a place line, not a heading
 _PLACE_LINE = re.compile(r"^[A-ZÀ-Ý][\w'’-]+(?:,\s*| \()[A-ZÀ-Ý][\w'’ -]{1,30}\)?$")
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[«“\"(]?[A-ZÀ-Ý]")
+# 'SC/12446', 'SG/SM/16876', 'PS-2025-QP-00014': capitals, digits and separators only
+_REFERENCE_CODE = re.compile(r"^(?=[^ ]*\d)[A-Z0-9][A-Z0-9/._-]{3,}$")
 
 
 def _label(text: str) -> str:
@@ -144,6 +146,8 @@ def _heading_candidate(block: Block) -> bool:
         return False  # a short question is a heading ('Comment se protéger ?')
     if " | " in text:
         return False  # a table row
+    if _REFERENCE_CODE.match(text):
+        return False  # a document symbol ('SC/12446') printed over the headline
     if not (text[0].isupper() or text[0].isdigit()):
         return False
     if len(text) > MAX_HEADING_CHARS or len(text.split()) > MAX_HEADING_WORDS:
@@ -169,6 +173,11 @@ def _label_heading(text: str) -> bool:
 def _is_reference(text: str) -> bool:
     """A release number or similar code line ('2026EMWS0041-000388')."""
     return len(text.split()) <= 2 and any(c.isdigit() for c in text)
+
+
+def is_reference_code(text: str) -> bool:
+    """A document symbol or release code alone on its line ('SG/SM/16876')."""
+    return bool(_REFERENCE_CODE.match(text))
 
 
 def _is_label(block: Block) -> bool:
@@ -338,7 +347,8 @@ def _segment(blocks: list[Block], roles: Roles | None,
     if preamble:
         last = preamble[-1]
         single = len(preamble) == 1 and _heading_candidate(last)
-        category = last.text.isupper() and len(last.text.split()) <= 3  # 'STATEMENTS'
+        category = (last.text.isupper() and len(last.text.split()) <= 3  # 'STATEMENTS'
+                    and not is_reference_code(last.text))  # not 'SG/SM/16876'
         label = last.text if (single or category) and not is_chrome(last.text) else None
         if roles is not None:  # the model decides, but for a category label ('STATEMENTS')
             learned = any(blocks[i] is last for i in roles.headings)
@@ -579,8 +589,9 @@ def _chrome_label(block: Block, nxt: Block | None) -> bool:
     other chrome; not a label over another label ('Navigation path', 'Left navigation')."""
     if nxt is None:
         return False
-    if heading_kind(block.text) == "boilerplate":
-        return heading_kind(nxt.text) is None and not nxt.text.endswith(":")
+    if heading_kind(block.text) == "boilerplate":  # 'Page details' over 'Date modified:'
+        return heading_kind(nxt.text) is None and (not nxt.text.endswith(":")
+                                                   or is_chrome(nxt.text))
     return _heading_candidate(block) and is_chrome(nxt.text) and not _heading_candidate(nxt)
 
 
