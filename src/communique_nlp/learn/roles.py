@@ -40,6 +40,7 @@ _LIST_CONTINUES = re.compile(r"(?:;|[;,]\s*(?:and|et|or|ou))$")
 _NUMBERED = re.compile(r"^(?:\d{1,2}|[IVX]{1,4}|[A-Ha-h])[.)]\s")
 _SURNAME = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý'’-]{2,}$")  # 'MILLER' after a given name
 MAX_NAME_WORDS = 5  # 'President Mr Jerzy MILLER'
+MAX_OFFICE_WORDS = 8  # 'Minister for the Interior of Poland'
 
 
 def _bucket(value: int, edges: Sequence[int]) -> int:
@@ -68,6 +69,7 @@ def _shape(block: Block) -> dict[str, float]:
     if letters:
         capitals = sum(1 for w in words if w[:1].isupper())
         found["capitalised_share"] = capitals / len(words)
+    found.update(_name_or_cut(text, words))
     return found
 
 
@@ -186,7 +188,6 @@ def _standing(index: int, blocks: Sequence[Block], classes: Sequence[str | None]
                            and not any(c.isdigit() for c in text)
                            and not {fold(w) for w in words} & function_words),
     }
-    found.update(_name_or_cut(words, function_words))
     if glyph_class is not None and not glyph_class.startswith("symbol"):
         found["numbered_apart"] = float(glyph_class not in neighbours)
         found["numbered_apart&short"] = float(glyph_class not in neighbours
@@ -194,22 +195,24 @@ def _standing(index: int, blocks: Sequence[Block], classes: Sequence[str | None]
     return found
 
 
-def _name_or_cut(words: Sequence[str], function_words: frozenset[str]) -> dict[str, float]:
-    """Short lines that look like headings and are not: a person's name ('Mr Jerzy MILLER',
-    'Europol Director') printed as a signature or a list of office holders, and a line that
-    ends on a function word ('Le président de la'): a sentence cut by the layout."""
+def _name_or_cut(text: str, words: Sequence[str]) -> dict[str, float]:
+    """Short lines that look like headings and are not: a person's name ('Mr Jerzy MILLER')
+    and an office ('Minister for Justice of Poland', 'Europol Director') printed as a
+    signature or a list of office holders, and a line that ends on a function word ('Le
+    président de la'): a sentence cut by the layout."""
     folded = [fold(w) for w in words]
     courtesy = people_cues().courtesy
-    short = 0 < len(words) <= MAX_NAME_WORDS
+    lexicon = rules._lexicon()
     capitalised_name = any(
         w[:1].isupper() and nxt[:1].isupper()
         and (f in courtesy or (w[1:].islower() and bool(_SURNAME.match(nxt))))
         for w, f, nxt in zip(words, folded, words[1:], strict=False))
     return {
-        "person_line": float(short and capitalised_name),
-        "office_line": float(short and rules._lexicon().role_pattern.search(
-            " ".join(folded)) is not None),
-        "open_end": float(bool(folded) and folded[-1] in function_words),
+        "person_line": float(0 < len(words) <= MAX_NAME_WORDS and capitalised_name),
+        "office_line": float(0 < len(words) <= MAX_OFFICE_WORDS
+                             and not rules._ends_with_punctuation(text)
+                             and lexicon.role_pattern.search(" ".join(folded)) is not None),
+        "open_end": float(bool(folded) and folded[-1] in lexicon.function_words),
     }
 
 

@@ -504,12 +504,14 @@ def _read_body(blocks: list[Block], builder: _Builder, roles: Roles | None = Non
         standfirst = standfirst or (builder.kind == "lead" and not body_seen
                                     and bool(builder.paragraphs))
         second_version = _second_version_title(block, blocks[index + 1:index + 4], builder)
+        # 'Main results', 'Date' (over '11 July 2023'): a common heading heads whatever follows
+        generic = is_generic_heading(text) and not block.glyph and nxt is not None
         if (roles is None and builder.kind not in ("boilerplate", "links", "contacts")
                 and not was_listing
-                and (not standfirst or second_version)
+                and (not standfirst or second_version or generic)
                 and (_heading_candidate(block) or second_version)
                 and (_followed_by_text(nxt, cut=index + 2 == len(blocks)) or second_version
-                     or text.endswith(":") or block.heading
+                     or text.endswith(":") or block.heading or generic
                      or _last_heading(block, nxt))
                 and not (text.endswith(":") and nxt is not None and nxt.glyph
                          and heading_kind(text) is None and not block.heading)):
