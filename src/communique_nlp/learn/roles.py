@@ -212,7 +212,7 @@ def _name_or_cut(text: str, words: Sequence[str]) -> dict[str, float]:
         "office_line": float(0 < len(words) <= MAX_OFFICE_WORDS
                              and not rules._ends_with_punctuation(text)
                              and lexicon.role_pattern.search(" ".join(folded)) is not None),
-        "open_end": float(bool(folded) and folded[-1] in lexicon.function_words),
+        "open_end": float(rules.ends_cut(text)),
     }
 
 

@@ -65,6 +65,7 @@ class _Lexicon:
     chrome_words: tuple[str, ...]
     masthead_starts: frozenset[str]
     function_words: frozenset[str]
+    cut_endings: frozenset[str]
     language_links: frozenset[str]
 
 
@@ -84,6 +85,7 @@ def _lexicon() -> _Lexicon:
         masthead_starts=frozenset(fold(x) for x in data["masthead_starts"]),
         function_words=frozenset(fold(w) for ws in load_yaml("glossary.yaml")["stopwords"].values()
                                  for w in ws),
+        cut_endings=frozenset(fold(w) for ws in data["cut_endings"].values() for w in ws),
         lead_in_words=frozenset(w for ws in data["lead_in_words"].values() for w in ws),
         connectives=tuple(fold(x) for xs in data["connectives"].values() for x in xs),
         speech_verbs=tuple(fold(x) for xs in data["speech_verbs"].values() for x in xs),
@@ -148,6 +150,8 @@ def _heading_candidate(block: Block) -> bool:
         return False  # a table row
     if _REFERENCE_CODE.match(text):
         return False  # a document symbol ('SC/12446') printed over the headline
+    if ends_cut(text):
+        return False  # 'Le président de la': a sentence the layout cut
     if not (text[0].isupper() or text[0].isdigit()):
         return False
     if len(text) > MAX_HEADING_CHARS or len(text.split()) > MAX_HEADING_WORDS:
@@ -173,6 +177,12 @@ def _label_heading(text: str) -> bool:
 def _is_reference(text: str) -> bool:
     """A release number or similar code line ('2026EMWS0041-000388')."""
     return len(text.split()) <= 2 and any(c.isdigit() for c in text)
+
+
+def ends_cut(text: str) -> bool:
+    """Does the line end on a word no heading ends on ('... de la', '... amounts to')?"""
+    words = fold(text).split()
+    return bool(words) and words[-1] in _lexicon().cut_endings
 
 
 def is_reference_code(text: str) -> bool:
