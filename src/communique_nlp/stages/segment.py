@@ -36,6 +36,7 @@ STANDFIRST_RATIO = 0.6  # a headline above the date can be this much shorter tha
 MAX_MASTHEAD_WORDS = 7  # 'Ministry of Emergency Management and Wildfire Services'
 SIGNATURE_TAIL = 12  # blocks looked at after a date line to tell a signature from a dateline
 MAX_ITEM_CHARS = 450
+LONG_TEXT_CHARS = 200  # a paragraph this long is running text
 MIN_OPEN_ITEM = 60  # an item without final punctuation shorter than this is a cut-off fragment
 _QUOTE_OPENERS = "«“\"„‘'"
 _QUOTE_CLOSERS = "»”\"’'"
@@ -480,6 +481,9 @@ def _read_body(blocks: list[Block], builder: _Builder, roles: Roles | None = Non
         nxt = blocks[index + 1] if index + 1 < len(blocks) else None
         text = block.text
         was_listing, listing = listing, _opens_list(block) or (listing and _open_item(block))
+        # 'Our cooperation covers these areas:' / 'Border security' / a paragraph: a list of
+        # one item is no list, the line heads the paragraph
+        lone = was_listing and index > 0 and _opens_list(blocks[index - 1]) and _long_text(nxt)
         if roles is not None and offset + index in roles.headings:
             builder.start(heading_text(block), _learned_heading_kind(text))
             continue
@@ -517,7 +521,7 @@ def _read_body(blocks: list[Block], builder: _Builder, roles: Roles | None = Non
         # 'Main results', 'Date' (over '11 July 2023'): a common heading heads whatever follows
         generic = is_generic_heading(text) and not block.glyph and nxt is not None
         if (roles is None and builder.kind not in ("boilerplate", "links", "contacts")
-                and not was_listing
+                and (not was_listing or lone)
                 and (not standfirst or second_version or generic)
                 and (_heading_candidate(block) or second_version)
                 and (_followed_by_text(nxt, cut=index + 2 == len(blocks)) or second_version
@@ -568,6 +572,11 @@ def _read_paragraph(block: Block, after: list[Block], builder: _Builder, body_se
 def _opens_list(block: Block) -> bool:
     """A sentence ending with ':' that introduces a list ('The following took part:')."""
     return block.text.endswith(":") and not block.heading and not _heading_candidate(block)
+
+
+def _long_text(block: Block | None) -> bool:
+    """A paragraph of running text, no list item."""
+    return block is not None and not block.glyph and len(block.text) > LONG_TEXT_CHARS
 
 
 def _open_item(block: Block) -> bool:
