@@ -27,7 +27,7 @@ TITLE_MODEL = "block_title"  # ranks the blocks before the text, trained on thos
 TITLE, HEADING, ITEM, OTHER = "title", "heading", "item", "other"
 # classes are weighted 'balanced' in training (few titles and headings among many blocks),
 # so the probabilities run high: thresholds chosen by grouped cross-validation
-HEADING_THRESHOLD = 0.7
+HEADING_THRESHOLD = 0.8
 ITEM_THRESHOLD = 0.5
 TITLE_THRESHOLD = 0.3  # the best title candidate below this: no title (role model)
 TITLE_MODEL_THRESHOLD = 0.1  # the same for the title model (not class-weighted)
@@ -269,12 +269,13 @@ def decide(model: LinearModel, blocks: list[Block], rule_verdicts: Sequence[str]
 
 def _title_window(rows: Sequence[Mapping[str, float]]) -> list[int]:
     """The blocks a title may be: the first ones, up to the first block of running text; not
-    a line ending with ':', which introduces what follows (no gold title ends so), nor page
-    chrome or an address, nor the last block, which would head nothing."""
+    a line ending with ':', which introduces what follows (no gold title ends so), nor one
+    starting in lower case (a fragment, a caption: no gold title starts so), nor page chrome
+    or an address, nor the last block, which would head nothing."""
     return [i for i in range(min(len(rows) - 1, TITLE_WINDOW))
             if (rows[i].get("before_text") or rows[i].get("first_text"))
-            and not rows[i].get("ends_colon") and not rows[i].get("chrome")
-            and not rows[i].get("address")]
+            and not rows[i].get("ends_colon") and not rows[i].get("lowercase_start")
+            and not rows[i].get("chrome") and not rows[i].get("address")]
 
 
 def labels(blocks: Sequence[Block], gold: Mapping[str, Any]) -> list[str]:
