@@ -75,9 +75,10 @@ def test_a_numbered_heading_keeps_its_number_and_a_bullet_glyph_is_dropped() -> 
 
 def test_reference_codes_and_addresses_are_features() -> None:
     for code in ("SC/12446", "PS-2025-QP-00014", "SG/SM/16876"):
-        assert roles._REFERENCE.match(code), code
+        assert seg.is_reference_code(code), code
+        assert not seg._heading_candidate(Block(code))
     for text in ("Main results", "G7", "Coopération policière"):
-        assert not roles._REFERENCE.match(text), text
+        assert not seg.is_reference_code(text), text
     rows = roles.features([Block("SC/12446"), Block("Contact: presse@interieur.gouv.fr")],
                           ["text", "text"])
     assert rows[0]["reference"] == 1.0 and rows[1]["address"] == 1.0
@@ -90,3 +91,23 @@ def test_title_examples_are_the_blocks_before_the_text() -> None:
     # up to the first block of running text, included
     assert [label for _, label in found] == ["other", "title", "other", "other"]
     assert roles.title_examples(document, {"sections": []}) == []
+
+
+def test_names_offices_and_cut_lines_are_features() -> None:
+    blocks = [Block("Présidente Mme Agathe DURAND"), Block("Ministre de la Justice du Portugal"),
+              Block("Le rapport du groupe de travail recommande que la"),
+              Block("Coopération policière et judiciaire")]
+    rows = roles.features(blocks, ["text"] * len(blocks))
+    assert rows[0]["person_line"] == 1.0 and rows[0]["next:office_line"] == 1.0
+    assert rows[1]["office_line"] == 1.0 and rows[1]["prev:person_line"] == 1.0
+    assert rows[2]["open_end"] == 1.0
+    assert not any(rows[3][name] for name in ("person_line", "office_line", "open_end"))
+
+
+def test_a_colon_label_over_text_and_over_a_field_value() -> None:
+    blocks = [Block("Objet :"), Block("Les ministres examinent les suites données au plan "
+                                      "d'action adopté l'an dernier contre les passeurs."),
+              Block("Date de réception :"), Block("3 mars 2026")]
+    rows = roles.features(blocks, ["text"] * len(blocks))
+    assert rows[0]["colon&next_long"] == 1.0 and rows[0]["colon&next_short"] == 0.0
+    assert rows[2]["colon&next_short"] == 1.0 and rows[2]["colon&next_long"] == 0.0

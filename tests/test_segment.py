@@ -6,7 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from communique_nlp import parse
+from communique_nlp.model import Block
 from communique_nlp.pipeline import Options
+from communique_nlp.stages import segment as seg
 
 
 def sections(text: str) -> list[dict[str, Any]]:
@@ -140,3 +142,26 @@ def test_ids_are_stable_when_other_items_change() -> None:
     second = {s["heading"]: s["id"] for s in sections(edited)}
     assert first["Cyber threats"] == second["Cyber threats"]
     assert first[None] != second[None]
+
+
+def test_a_cut_line_and_a_document_symbol_are_no_headings() -> None:
+    assert seg.ends_cut("La ministre de la")
+    assert seg.ends_cut("The report notes that")
+    assert not seg.ends_cut("Coopération policière")
+    assert not seg._heading_candidate(Block("Le directeur général de la"))
+    assert not seg._heading_candidate(Block("AB/CD/4521"))
+    assert seg._heading_candidate(Block("Prochaines étapes"))
+
+
+def test_a_common_heading_over_a_date_heads_it() -> None:
+    text = (
+        "Le ministre annoncera une aide aux collectivités\n\n"
+        "Les représentants des médias sont invités à assister à une annonce du ministre "
+        "concernant une aide aux collectivités touchées par les inondations.\n\n"
+        "Date\n\n"
+        "Le mardi 14 avril 2026\n\n"
+        "Lieu\n\n"
+        "Hôtel de ville, salle 3\n"
+    )
+    headings = [s["heading"] for s in sections(text)]
+    assert "Date" in headings

@@ -19,6 +19,7 @@ from communique_nlp.dates import find_dates
 from communique_nlp.learn.linear import LinearModel
 from communique_nlp.model import Block, Document
 from communique_nlp.stages import segment as rules
+from communique_nlp.stages.people import cues as people_cues
 from communique_nlp.text import fold
 
 MODEL = "block_role"
@@ -26,19 +27,20 @@ TITLE_MODEL = "block_title"  # ranks the blocks before the text, trained on thos
 TITLE, HEADING, ITEM, OTHER = "title", "heading", "item", "other"
 # classes are weighted 'balanced' in training (few titles and headings among many blocks),
 # so the probabilities run high: thresholds chosen by grouped cross-validation
-HEADING_THRESHOLD = 0.7
+HEADING_THRESHOLD = 0.8
 ITEM_THRESHOLD = 0.5
 TITLE_THRESHOLD = 0.3  # the best title candidate below this: no title (role model)
 TITLE_MODEL_THRESHOLD = 0.1  # the same for the title model (not class-weighted)
 TITLE_WINDOW = 60  # the title is looked for among the first blocks only
 SHORT_WORDS = 6  # the words of lines this short are features (chrome is a closed vocabulary)
 _WORD = re.compile(r"[^\W\d_]+")
-# 'SC/12446', 'SG/SM/16876', 'PS-2025-QP-00014': capitals, digits and separators only
-_REFERENCE = re.compile(r"^(?=[^ ]*\d)[A-Z0-9][A-Z0-9/._-]{3,}$")
 _ADDRESS = re.compile(r"https?://|www\.|@\w|\+\d{2}|\.(?:pdf|jpe?g|png)\b", re.IGNORECASE)
 _TIME = re.compile(r"^\d{1,2}[:h.]\d{2}(?:\s*[ap]\.?m\.?)?$", re.IGNORECASE)
 _LIST_CONTINUES = re.compile(r"(?:;|[;,]\s*(?:and|et|or|ou))$")
 _NUMBERED = re.compile(r"^(?:\d{1,2}|[IVX]{1,4}|[A-Ha-h])[.)]\s")
+_SURNAME = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý'’-]{2,}$")  # 'MILLER' after a given name
+MAX_NAME_WORDS = 5  # 'President Mr Jerzy MILLER'
+MAX_OFFICE_WORDS = 8  # 'Minister for the Interior of Poland'
 
 
 def _bucket(value: int, edges: Sequence[int]) -> int:
@@ -67,6 +69,7 @@ def _shape(block: Block) -> dict[str, float]:
     if letters:
         capitals = sum(1 for w in words if w[:1].isupper())
         found["capitalised_share"] = capitals / len(words)
+    found.update(_name_or_cut(text, words))
     return found
 
 
@@ -87,7 +90,7 @@ def _own(block: Block, index: int, blocks: Sequence[Block], rule_role: str,
         "place_line": float(bool(rules._PLACE_LINE.match(text))),
         "byline": float(rules._is_byline(text)),
         "masthead": float(rules._is_masthead(text)),
-        "reference": float(rules._is_reference(text) or bool(_REFERENCE.match(text))),
+        "reference": float(rules._is_reference(text) or rules.is_reference_code(text)),
         "time": float(bool(_TIME.match(text))),
         "numbered_text": float(bool(_NUMBERED.match(text))),
         "question": float(text.endswith("?")),
@@ -192,6 +195,27 @@ def _standing(index: int, blocks: Sequence[Block], classes: Sequence[str | None]
     return found
 
 
+def _name_or_cut(text: str, words: Sequence[str]) -> dict[str, float]:
+    """Short lines that look like headings and are not: a person's name ('Mr Jerzy MILLER')
+    and an office ('Minister for Justice of Poland', 'Europol Director') printed as a
+    signature or a list of office holders, and a line that ends on a function word ('Le
+    président de la'): a sentence cut by the layout."""
+    folded = [fold(w) for w in words]
+    courtesy = people_cues().courtesy
+    lexicon = rules._lexicon()
+    capitalised_name = any(
+        w[:1].isupper() and nxt[:1].isupper()
+        and (f in courtesy or (w[1:].islower() and bool(_SURNAME.match(nxt))))
+        for w, f, nxt in zip(words, folded, words[1:], strict=False))
+    return {
+        "person_line": float(0 < len(words) <= MAX_NAME_WORDS and capitalised_name),
+        "office_line": float(0 < len(words) <= MAX_OFFICE_WORDS
+                             and not rules._ends_with_punctuation(text)
+                             and lexicon.role_pattern.search(" ".join(folded)) is not None),
+        "open_end": float(rules.ends_cut(text)),
+    }
+
+
 def _context(block: Block, nxt: Block | None) -> dict[str, float]:
     """How a block stands to the next one: a short unpunctuated line or a numbered line
     over running text is a heading, one over more such lines an item of a list."""
@@ -210,6 +234,11 @@ def _context(block: Block, nxt: Block | None) -> dict[str, float]:
         "colon&next_glyph": float(text.endswith(":") and nxt is not None
                                   and nxt.glyph is not None),
         "label_heading": float(text.endswith(":") and rules._label_heading(text)),
+        # 'Enjeu ou question :' over a paragraph heads it; 'Date fournie :' over '26 nov.
+        # 2019' is a form's field
+        "colon&next_long": float(text.endswith(":") and nxt is not None and len(nxt.text) > 80),
+        "colon&next_short": float(text.endswith(":") and nxt is not None and not nxt.glyph
+                                  and len(nxt.text) <= 40),
     }
 
 
@@ -240,12 +269,13 @@ def decide(model: LinearModel, blocks: list[Block], rule_verdicts: Sequence[str]
 
 def _title_window(rows: Sequence[Mapping[str, float]]) -> list[int]:
     """The blocks a title may be: the first ones, up to the first block of running text; not
-    a line ending with ':', which introduces what follows (no gold title ends so), nor page
-    chrome or an address, nor the last block, which would head nothing."""
+    a line ending with ':', which introduces what follows (no gold title ends so), nor one
+    starting in lower case (a fragment, a caption: no gold title starts so), nor page chrome
+    or an address, nor the last block, which would head nothing."""
     return [i for i in range(min(len(rows) - 1, TITLE_WINDOW))
             if (rows[i].get("before_text") or rows[i].get("first_text"))
-            and not rows[i].get("ends_colon") and not rows[i].get("chrome")
-            and not rows[i].get("address")]
+            and not rows[i].get("ends_colon") and not rows[i].get("lowercase_start")
+            and not rows[i].get("chrome") and not rows[i].get("address")]
 
 
 def labels(blocks: Sequence[Block], gold: Mapping[str, Any]) -> list[str]:

@@ -36,12 +36,15 @@ STANDFIRST_RATIO = 0.6  # a headline above the date can be this much shorter tha
 MAX_MASTHEAD_WORDS = 7  # 'Ministry of Emergency Management and Wildfire Services'
 SIGNATURE_TAIL = 12  # blocks looked at after a date line to tell a signature from a dateline
 MAX_ITEM_CHARS = 450
+LONG_TEXT_CHARS = 200  # a paragraph this long is running text
 MIN_OPEN_ITEM = 60  # an item without final punctuation shorter than this is a cut-off fragment
 _QUOTE_OPENERS = "«“\"„‘'"
 _QUOTE_CLOSERS = "»”\"’'"
 # 'Ottawa, Ontario', 'Ottawa (Ontario)': a place line, not a heading
 _PLACE_LINE = re.compile(r"^[A-ZÀ-Ý][\w'’-]+(?:,\s*| \()[A-ZÀ-Ý][\w'’ -]{1,30}\)?$")
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[«“\"(]?[A-ZÀ-Ý]")
+# 'SC/12446', 'SG/SM/16876', 'PS-2025-QP-00014': capitals, digits and separators only
+_REFERENCE_CODE = re.compile(r"^(?=[^ ]*\d)[A-Z0-9][A-Z0-9/._-]{3,}$")
 
 
 def _label(text: str) -> str:
@@ -63,6 +66,7 @@ class _Lexicon:
     chrome_words: tuple[str, ...]
     masthead_starts: frozenset[str]
     function_words: frozenset[str]
+    cut_endings: frozenset[str]
     language_links: frozenset[str]
 
 
@@ -82,6 +86,7 @@ def _lexicon() -> _Lexicon:
         masthead_starts=frozenset(fold(x) for x in data["masthead_starts"]),
         function_words=frozenset(fold(w) for ws in load_yaml("glossary.yaml")["stopwords"].values()
                                  for w in ws),
+        cut_endings=frozenset(fold(w) for ws in data["cut_endings"].values() for w in ws),
         lead_in_words=frozenset(w for ws in data["lead_in_words"].values() for w in ws),
         connectives=tuple(fold(x) for xs in data["connectives"].values() for x in xs),
         speech_verbs=tuple(fold(x) for xs in data["speech_verbs"].values() for x in xs),
@@ -144,6 +149,10 @@ def _heading_candidate(block: Block) -> bool:
         return False  # a short question is a heading ('Comment se protéger ?')
     if " | " in text:
         return False  # a table row
+    if _REFERENCE_CODE.match(text):
+        return False  # a document symbol ('SC/12446') printed over the headline
+    if ends_cut(text):
+        return False  # 'Le président de la': a sentence the layout cut
     if not (text[0].isupper() or text[0].isdigit()):
         return False
     if len(text) > MAX_HEADING_CHARS or len(text.split()) > MAX_HEADING_WORDS:
@@ -169,6 +178,17 @@ def _label_heading(text: str) -> bool:
 def _is_reference(text: str) -> bool:
     """A release number or similar code line ('2026EMWS0041-000388')."""
     return len(text.split()) <= 2 and any(c.isdigit() for c in text)
+
+
+def ends_cut(text: str) -> bool:
+    """Does the line end on a word no heading ends on ('... de la', '... amounts to')?"""
+    words = fold(text).split()
+    return bool(words) and words[-1] in _lexicon().cut_endings
+
+
+def is_reference_code(text: str) -> bool:
+    """A document symbol or release code alone on its line ('SG/SM/16876')."""
+    return bool(_REFERENCE_CODE.match(text))
 
 
 def _is_label(block: Block) -> bool:
@@ -338,7 +358,8 @@ def _segment(blocks: list[Block], roles: Roles | None,
     if preamble:
         last = preamble[-1]
         single = len(preamble) == 1 and _heading_candidate(last)
-        category = last.text.isupper() and len(last.text.split()) <= 3  # 'STATEMENTS'
+        category = (last.text.isupper() and len(last.text.split()) <= 3  # 'STATEMENTS'
+                    and not is_reference_code(last.text))  # not 'SG/SM/16876'
         label = last.text if (single or category) and not is_chrome(last.text) else None
         if roles is not None:  # the model decides, but for a category label ('STATEMENTS')
             learned = any(blocks[i] is last for i in roles.headings)
@@ -460,6 +481,9 @@ def _read_body(blocks: list[Block], builder: _Builder, roles: Roles | None = Non
         nxt = blocks[index + 1] if index + 1 < len(blocks) else None
         text = block.text
         was_listing, listing = listing, _opens_list(block) or (listing and _open_item(block))
+        # 'Our cooperation covers these areas:' / 'Border security' / a paragraph: a list of
+        # one item is no list, the line heads the paragraph
+        lone = was_listing and index > 0 and _opens_list(blocks[index - 1]) and _long_text(nxt)
         if roles is not None and offset + index in roles.headings:
             builder.start(heading_text(block), _learned_heading_kind(text))
             continue
@@ -494,12 +518,14 @@ def _read_body(blocks: list[Block], builder: _Builder, roles: Roles | None = Non
         standfirst = standfirst or (builder.kind == "lead" and not body_seen
                                     and bool(builder.paragraphs))
         second_version = _second_version_title(block, blocks[index + 1:index + 4], builder)
+        # 'Main results', 'Date' (over '11 July 2023'): a common heading heads whatever follows
+        generic = is_generic_heading(text) and not block.glyph and nxt is not None
         if (roles is None and builder.kind not in ("boilerplate", "links", "contacts")
-                and not was_listing
-                and (not standfirst or second_version)
+                and (not was_listing or lone)
+                and (not standfirst or second_version or generic)
                 and (_heading_candidate(block) or second_version)
                 and (_followed_by_text(nxt, cut=index + 2 == len(blocks)) or second_version
-                     or text.endswith(":") or block.heading
+                     or text.endswith(":") or block.heading or generic
                      or _last_heading(block, nxt))
                 and not (text.endswith(":") and nxt is not None and nxt.glyph
                          and heading_kind(text) is None and not block.heading)):
@@ -548,6 +574,11 @@ def _opens_list(block: Block) -> bool:
     return block.text.endswith(":") and not block.heading and not _heading_candidate(block)
 
 
+def _long_text(block: Block | None) -> bool:
+    """A paragraph of running text, no list item."""
+    return block is not None and not block.glyph and len(block.text) > LONG_TEXT_CHARS
+
+
 def _open_item(block: Block) -> bool:
     """A short line without final punctuation: an item of a list being read."""
     return not block.heading and not block.text.endswith((".", "!", "?")) and len(
@@ -579,8 +610,9 @@ def _chrome_label(block: Block, nxt: Block | None) -> bool:
     other chrome; not a label over another label ('Navigation path', 'Left navigation')."""
     if nxt is None:
         return False
-    if heading_kind(block.text) == "boilerplate":
-        return heading_kind(nxt.text) is None and not nxt.text.endswith(":")
+    if heading_kind(block.text) == "boilerplate":  # 'Page details' over 'Date modified:'
+        return heading_kind(nxt.text) is None and (not nxt.text.endswith(":")
+                                                   or is_chrome(nxt.text))
     return _heading_candidate(block) and is_chrome(nxt.text) and not _heading_candidate(nxt)
 
 
