@@ -27,6 +27,7 @@ from communique_nlp.text import fold
 
 TOP_PARAGRAPHS = 40  # how far into the chrome and the opening a dateline is looked for
 OPENING_PARAGRAPHS = 4  # where a meeting place is looked for
+SENTENCE_CHARS = 100  # a paragraph this long is text even without a final stop
 MEETING_WINDOW = 150  # characters after a meeting word in which 'in X' is looked for
 _UPPER = "A-ZÀ-ÖØ-ÞŠŽČĆĐŁŒ"
 _WORD = rf"[{_UPPER}][\w'’.\-]*"
@@ -195,7 +196,9 @@ def _find_place(title: str | None, sections: tuple[Section, ...],
         place = _standalone(text) or _standalone(re.split(r"\s[•|]\s", text)[-1].strip())
         if place and place not in people:
             return _printed(place)
-    own = [p.text for s in sections if s.kind in ("lead", "body") for p in s.paragraphs]
+    # the opening sentences: not the lines of a table of contents ('Sommaire') before them
+    own = [p.text for s in sections if s.kind in ("lead", "body") for p in s.paragraphs
+           if len(p.text) > SENTENCE_CHARS or p.text.rstrip().endswith((".", "!", "?", ":"))]
     for text in [title or "", *own[:OPENING_PARAGRAPHS]]:
         place = _meeting_place(text)
         if place:
