@@ -495,7 +495,9 @@ def _read_body(blocks: list[Block], builder: _Builder, roles: Roles | None = Non
         if kind and (len(text) <= MAX_HEADING_CHARS) and not _ends_with_punctuation(text):
             builder.start(text, kind)
             continue
-        starts_text = len(text) > 100 or is_date_line(text)  # a dateline opens the lead
+        # a dateline opens the lead, and so does the first sentence under a kicker ('News
+        # release', 'ORGANIZATIONS IN THIS STORY')
+        starts_text = len(text) > 100 or is_date_line(text) or (not body_seen and _is_text(text))
         # chrome under the headline ('For Immediate Release', 'Office of Public Affairs')
         # ends where the text starts
         chrome_only = builder.only_chrome() or (builder.heading is None and not body_seen)
