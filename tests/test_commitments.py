@@ -224,6 +224,13 @@ def test_a_passive_future_is_the_parties_undertaking(sentence: str, language: st
          "third_party"),
         ("The pledge calls upon all states to commit to ending the practice.", "en", "call_on"),
         ("We will publish the results next month,” the spokesperson said.", "en", "quoted"),
+        ("Gangs intending to exploit the border were dismantled.", "en", "participle"),
+        ("Les suspects seront présentés au juge demain, précise la préfecture.", "fr",
+         "reported"),
+        ("The Minister wrote to the judge after she agreed to chair the review.", "en",
+         "third_party"),
+        ("It has been ten years since all analysts expected that the data will be encrypted.",
+         "en", "subordinate"),
     ],
 )
 def test_the_rules_turn_down_denied_passives_calls_on_others_and_quotes(

@@ -46,6 +46,9 @@ FUTURE = "future tense"  # the label of a subject followed by a verb in the futu
 PASSIVE = "passive future"  # 'will be reviewed', 'sera renforcée': the agent left unsaid
 MAX_ACTOR_CHARS = 160
 SUBJECT_WORDS = 8  # words before a future's subject searched for a clause opener
+# a passive future's subject is what is acted on, however long ('all communications of
+# investigative value will be encrypted'): its whole clause is searched
+PASSIVE_SUBJECT_WORDS = 30
 MAX_CUES_PER_SENTENCE = 20  # cues tried in one sentence: a run-on sentence stays linear
 _QUOTE_PAIRS = {"«": "»", "“": "”", "„": "“", '"': '"'}
 
@@ -78,6 +81,7 @@ class _Cues:
     clause_openers: frozenset[str]  # 'that', 'how': a future after one is reported
     negations: frozenset[str]  # 'no', 'aucun': 'No further details will be provided'
     calls_on: re.Pattern[str]  # 'calls upon governments to': what follows is asked of others
+    attributed: re.Pattern[str]  # ', the spokesperson said': someone's words reported
     agent_markers: frozenset[str]  # 'by', 'par': the doer of a passive named after it
     language: str
 
@@ -143,6 +147,10 @@ def _cues(language: str) -> _Cues:
         clause_openers=frozenset(fold(w) for w in data["clause_openers"][language]),
         negations=frozenset(fold(w) for w in data["negations"][language]),
         calls_on=_any_of([fold(call) for call in data["calls_on"][language]]),
+        attributed=re.compile(r"(?i),\s*(?:[\w'’-]+\s+){0,3}(?:"
+                              + "|".join(re.escape(fold(verb))
+                                         for verb in data["attributions"][language])
+                              + r")\b"),
         agent_markers=frozenset(fold(w) for w in data["agent_markers"][language]),
         language=language,
     )
@@ -375,10 +383,15 @@ def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quot
         if cues.past_marker.search(before):
             rejections.append("past_event")
             continue  # 'When we met last year, we resolved to'
+        if _participle(sentence, match):
+            rejections.append("participle")
+            continue  # 'hackers intending to do harm', 'thank you for agreeing to'
         if cues.calls_on.search(re.split(r"[;:]", before)[-1]):
             rejections.append("call_on")
             continue  # 'calls upon governments to acknowledge and commit to': theirs to make
-        if (info.needs_actor or match.label_ == PASSIVE) and _in_subordinate_clause(before, cues):
+        searched = PASSIVE_SUBJECT_WORDS if match.label_ == PASSIVE else SUBJECT_WORDS
+        if (info.needs_actor or match.label_ == PASSIVE) and _in_subordinate_clause(
+                before, cues, searched):
             rejections.append("subordinate")
             continue  # 'The vision is that the UK will continue', 'set out how the UK will'
         if not info.restates and _purpose_of_meeting(sentence.doc[sentence.start:match.start].text,
@@ -402,6 +415,9 @@ def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quot
             rejections.append("no_party")
             continue
         rest = sentence.doc[match.end:sentence.end]
+        if cues.attributed.search(fold(rest.text)):
+            rejections.append("reported")
+            continue  # '... seront déférés devant la justice, note le ministère'
         if _closes_quote(sentence.doc[match.start:sentence.end].text):
             rejections.append("quoted")
             continue  # '... will be announced on the website," Europol said'
@@ -424,6 +440,14 @@ def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quot
             continue  # 'agreed that more must be done', 'agree that the priority is ...'
         return _Found(actor=actor, cue=match.text)
     return None
+
+
+def _participle(sentence: Span, match: Span) -> bool:
+    """An English cue that opens with a participle outside a progressive ('criminals intending
+    to', 'for agreeing to'; not 'we are committing to'): no finite undertaking."""
+    first = match[0]
+    return first.lower_.endswith("ing") and not (first.i > sentence.start
+                                                 and first.nbor(-1).norm_ == "be")
 
 
 def _closes_quote(text: str) -> bool:
@@ -468,10 +492,10 @@ def _subject(sentence: Span, cue_start: int, cues: _Cues) -> tuple[set[str], str
     return subject, actor if len(actor) <= MAX_ACTOR_CHARS else "…" + actor[-MAX_ACTOR_CHARS:]
 
 
-def _in_subordinate_clause(before: str, cues: _Cues) -> bool:
+def _in_subordinate_clause(before: str, cues: _Cues, words_back: int = SUBJECT_WORDS) -> bool:
     """A clause opener among the last words before a modal's subject, after any comma."""
     clause = re.split(r"[,;:]", before.replace("’", "'"))[-1]
-    words = re.findall(r"[\w-]+'?", clause)[-SUBJECT_WORDS:]
+    words = re.findall(r"[\w-]+'?", clause)[-words_back:]
     return any(word in cues.clause_openers for word in words)
 
 
