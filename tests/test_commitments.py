@@ -219,7 +219,7 @@ def test_a_passive_future_is_the_parties_undertaking(sentence: str, language: st
     ("sentence", "language", "reason"),
     [
         ("No further details will be released about the suspects.", "en", "negated"),
-        ("Aucun autre détail ne sera communiqué sur les suspects.", "fr", "negated"),
+        ("Aucune autre mesure ne sera prise contre les suspects.", "fr", "negated"),
         ("The minister will be joined by several journalists on the visit.", "en",
          "third_party"),
         ("The pledge calls upon all states to commit to ending the practice.", "en", "call_on"),
@@ -242,10 +242,14 @@ def test_the_rules_turn_down_denied_passives_calls_on_others_and_quotes(
     assert reason in seen.rejections
 
 
-def test_a_passive_of_saying_is_no_undertaking() -> None:
+@pytest.mark.parametrize(("sentence", "language"), [
+    ("The new threats will be discussed at the summit.", "en"),
+    ("Ces questions seront abordées lors du sommet.", "fr"),
+])
+def test_a_passive_of_saying_is_no_undertaking(sentence: str, language: str) -> None:
     from communique_nlp.stages.commitments import _sentences_seen
 
-    (seen,) = _sentences_seen("The new threats will be discussed at the summit.", "en")
+    (seen,) = _sentences_seen(sentence, language)
     assert seen.found is None
 
 
