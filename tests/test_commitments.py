@@ -192,3 +192,81 @@ def test_the_rules_turn_down_reported_futures_and_decisions(sentence: str, langu
     (seen,) = _sentences_seen(sentence, language)
     assert seen.found is None
     assert reason in seen.rejections
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "cue"),
+    [
+        ("Progress on the action plan will be reviewed at the next meeting.", "en",
+         "will be reviewed"),
+        ("Une attention particulière sera accordée aux victimes de la traite.", "fr",
+         "sera accordée"),
+        ("Les contrôles aux frontières seront renforcés dès le mois prochain.", "fr",
+         "seront renforcés"),
+        ("Joint work on wanted fugitives will continue within the task force.", "en",
+         "will continue"),
+    ],
+)
+def test_a_passive_future_is_the_parties_undertaking(sentence: str, language: str,
+                                                     cue: str) -> None:
+    from communique_nlp.stages.commitments import _sentences_seen
+
+    (seen,) = _sentences_seen(sentence, language)
+    assert seen.found is not None and seen.found.cue == cue
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "reason"),
+    [
+        ("No further details will be released about the suspects.", "en", "negated"),
+        ("Aucune autre mesure ne sera prise contre les suspects.", "fr", "negated"),
+        ("The minister will be joined by several journalists on the visit.", "en",
+         "third_party"),
+        ("The pledge calls upon all states to commit to ending the practice.", "en", "call_on"),
+        ("We will publish the results next month,” the spokesperson said.", "en", "quoted"),
+        ("Gangs intending to exploit the border were dismantled.", "en", "participle"),
+        ("Les suspects seront présentés au juge demain, précise la préfecture.", "fr",
+         "reported"),
+        ("The Minister wrote to the judge after she agreed to chair the review.", "en",
+         "third_party"),
+        ("It has been ten years since all analysts expected that the data will be encrypted.",
+         "en", "subordinate"),
+    ],
+)
+def test_the_rules_turn_down_denied_passives_calls_on_others_and_quotes(
+        sentence: str, language: str, reason: str) -> None:
+    from communique_nlp.stages.commitments import _sentences_seen
+
+    (seen,) = _sentences_seen(sentence, language)
+    assert seen.found is None
+    assert reason in seen.rejections
+
+
+@pytest.mark.parametrize(("sentence", "language"), [
+    ("The new threats will be discussed at the summit.", "en"),
+    ("Ces questions seront abordées lors du sommet.", "fr"),
+])
+def test_a_passive_of_saying_is_no_undertaking(sentence: str, language: str) -> None:
+    from communique_nlp.stages.commitments import _sentences_seen
+
+    (seen,) = _sentences_seen(sentence, language)
+    assert seen.found is None
+
+
+def test_a_list_item_of_two_sentences_whose_first_has_no_cue_is_one_candidate() -> None:
+    from communique_nlp.pipeline import Options, run
+    from communique_nlp.stages.commitments import candidates
+    from communique_nlp.stages.ingest import ingest_text
+
+    text = ("Action plan on maritime smuggling\n\n"
+            "The ministers met in Valletta on Monday.\n\n"
+            "• Strengthen the joint patrols at sea with more vessels. We will also widen their "
+            "area of operation.\n\n"
+            "• The ministers reaffirmed their determination to dismantle the networks. They "
+            "further committed to share passenger data.\n")
+    found = [c.text for c in candidates(run(ingest_text(text), Options()))
+             if c.source == "bullet"]
+    assert found[0].startswith("Strengthen the joint patrols") and found[0].endswith(
+        "area of operation.")
+    assert found[1:] == ["The ministers reaffirmed their determination to dismantle the "
+                         "networks.", "They further committed to share passenger data."]

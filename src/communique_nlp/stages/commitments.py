@@ -43,8 +43,12 @@ if TYPE_CHECKING:
 
 SEARCHED_KINDS = ("lead", "body", "quote")
 FUTURE = "future tense"  # the label of a subject followed by a verb in the future
+PASSIVE = "passive future"  # 'will be reviewed', 'sera renforcée': the agent left unsaid
 MAX_ACTOR_CHARS = 160
 SUBJECT_WORDS = 8  # words before a future's subject searched for a clause opener
+# a passive future's subject is what is acted on, however long ('all communications of
+# investigative value will be encrypted'): its whole clause is searched
+PASSIVE_SUBJECT_WORDS = 30
 MAX_CUES_PER_SENTENCE = 20  # cues tried in one sentence: a run-on sentence stays linear
 _QUOTE_PAIRS = {"«": "»", "“": "”", "„": "“", '"': '"'}
 
@@ -62,6 +66,7 @@ class _Cues:
     matcher: Matcher
     anchors: Any  # numpy array of the norm hashes one of which every cue needs
     future: re.Pattern[str] | None  # 'nous continuerons', 'le gouvernement collaborera'
+    passive: re.Pattern[str] | None  # 'will be reviewed', 'seront renforcées'
     info: dict[str, _CueInfo]
     issuers: frozenset[str]
     third_parties: frozenset[str]
@@ -74,6 +79,10 @@ class _Cues:
     obligation: re.Pattern[str]  # 'need to', 'devaient': in a clause, as good as a future
     past_marker: re.Pattern[str]  # 'last year', 'l'an dernier': a past event recounted
     clause_openers: frozenset[str]  # 'that', 'how': a future after one is reported
+    negations: frozenset[str]  # 'no', 'aucun': 'No further details will be provided'
+    calls_on: re.Pattern[str]  # 'calls upon governments to': what follows is asked of others
+    attributed: re.Pattern[str]  # ', the spokesperson said': someone's words reported
+    agent_markers: frozenset[str]  # 'by', 'par': the doer of a passive named after it
     language: str
 
 
@@ -114,10 +123,13 @@ def _cues(language: str) -> _Cues:
                                bool(entry.get("restates")), bool(entry.get("needs_verb")))
     issuers = frozenset(fold(w) for w in data["issuers"][language])
     info[FUTURE] = _CueInfo(False, True, False, False)
+    info[PASSIVE] = _CueInfo(False, False, False, False)
+    passive = data.get("passive_future", {}).get(language)
     return _Cues(
         matcher=matcher,
         anchors=np.array(sorted(anchors), dtype="uint64"),
         future=_future_pattern(data.get("future", {}).get(language), issuers),
+        passive=re.compile(rf"(?i)(?<![\w'’-])(?:{passive})(?![\w-])") if passive else None,
         info=info,
         issuers=issuers,
         third_parties=frozenset(fold(w) for w in data["third_parties"][language]),
@@ -133,6 +145,13 @@ def _cues(language: str) -> _Cues:
         obligation=_any_of(data["obligations"][language]),
         past_marker=_any_of([fold(marker) for marker in data["past_markers"][language]]),
         clause_openers=frozenset(fold(w) for w in data["clause_openers"][language]),
+        negations=frozenset(fold(w) for w in data["negations"][language]),
+        calls_on=_any_of([fold(call) for call in data["calls_on"][language]]),
+        attributed=re.compile(r"(?i),\s*(?:[\w'’-]+\s+){0,3}(?:"
+                              + "|".join(re.escape(fold(verb))
+                                         for verb in data["attributions"][language])
+                              + r")\b"),
+        agent_markers=frozenset(fold(w) for w in data["agent_markers"][language]),
         language=language,
     )
 
@@ -154,10 +173,11 @@ def _future_pattern(future: dict[str, Any] | None,
 
 
 def _future_matches(doc: Doc, cues: _Cues) -> list[Span]:
-    if cues.future is None:
-        return []
-    spans = (doc.char_span(m.start(), m.end(), label=FUTURE, alignment_mode="expand")
-             for m in cues.future.finditer(doc.text))
+    found = [(m, FUTURE) for m in cues.future.finditer(doc.text)] if cues.future else []
+    if cues.passive:
+        found += [(m, PASSIVE) for m in cues.passive.finditer(doc.text)]
+    spans = (doc.char_span(m.start(), m.end(), label=label, alignment_mode="expand")
+             for m, label in found)
     return [span for span in spans if span is not None]
 
 
@@ -211,7 +231,7 @@ def _section_candidates(section: Section, language: str) -> list[Candidate]:
             # an item of a committing list is not read on its own: the lead-in decides
             committed = lead_in is not None and lead_in.found is not None
             seen = [] if committed else _sentences_seen(paragraph.text, language)
-            if lead_in is None and len(seen) > 1:
+            if lead_in is None and len(seen) > 1 and not _one_item(seen):
                 # numbered paragraphs of several sentences: each sentence on its own
                 found.extend(_candidate(sentence.text, "bullet", number, sentence,
                                         sentence.found, common)
@@ -232,6 +252,13 @@ def _section_candidates(section: Section, language: str) -> list[Candidate]:
             text = _LETTER_SPACED.sub("", text)
             found.append(_candidate(text, "sentence", number, sentence, sentence.found, common))
     return found
+
+
+def _one_item(seen: list[_Seen]) -> bool:
+    """A list item of two sentences whose first commits nothing of itself ('Reinforce the joint
+    operations. We will also extend their area'): the second explains the first, and the item
+    is one candidate; one whose sentences each carry a cue gives one candidate per sentence."""
+    return len(seen) == 2 and not seen[0].cues
 
 
 def _candidate(text: str, source: str, number: int, seen: _Seen, rule: _Found | None,
@@ -342,7 +369,12 @@ def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quot
         rejections.append("quoted")
         return None
     ordered = sorted(matches, key=lambda s: (s.start, -len(s)))
+    refused_until = -1  # the end of a passive future turned down: the 'will' in it goes too
     for match in ordered[:MAX_CUES_PER_SENTENCE]:
+        if match.start < refused_until:
+            continue
+        if match.label_ == PASSIVE:
+            refused_until = match.end  # until it is accepted, below
         if match.start_char in quoted:
             rejections.append("quoted")
             continue
@@ -351,7 +383,15 @@ def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quot
         if cues.past_marker.search(before):
             rejections.append("past_event")
             continue  # 'When we met last year, we resolved to'
-        if info.needs_actor and _in_subordinate_clause(before, cues):
+        if _participle(sentence, match):
+            rejections.append("participle")
+            continue  # 'hackers intending to do harm', 'thank you for agreeing to'
+        if cues.calls_on.search(re.split(r"[;:]", before)[-1]):
+            rejections.append("call_on")
+            continue  # 'calls upon governments to acknowledge and commit to': theirs to make
+        searched = PASSIVE_SUBJECT_WORDS if match.label_ == PASSIVE else SUBJECT_WORDS
+        if (info.needs_actor or match.label_ == PASSIVE) and _in_subordinate_clause(
+                before, cues, searched):
             rejections.append("subordinate")
             continue  # 'The vision is that the UK will continue', 'set out how the UK will'
         if not info.restates and _purpose_of_meeting(sentence.doc[sentence.start:match.start].text,
@@ -375,6 +415,17 @@ def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quot
             rejections.append("no_party")
             continue
         rest = sentence.doc[match.end:sentence.end]
+        if cues.attributed.search(fold(rest.text)):
+            rejections.append("reported")
+            continue  # '... seront déférés devant la justice, note le ministère'
+        if _closes_quote(sentence.doc[match.start:sentence.end].text):
+            rejections.append("quoted")
+            continue  # '... will be announced on the website," Europol said'
+        if match.label_ == PASSIVE:
+            reason = _passive_rejection(_near_subject(sentence, end), rest, cues)
+            if reason:
+                rejections.append(reason)
+                continue
         if " ".join(t.norm_ for t in rest[:3]).startswith(cues.statement_objects):
             rejections.append("statement")
             continue  # 'agreed on the importance of': a statement
@@ -388,6 +439,33 @@ def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quot
             rejections.append("finding")
             continue  # 'agreed that more must be done', 'agree that the priority is ...'
         return _Found(actor=actor, cue=match.text)
+    return None
+
+
+def _participle(sentence: Span, match: Span) -> bool:
+    """An English cue that opens with a participle outside a progressive ('criminals intending
+    to', 'for agreeing to'; not 'we are committing to'): no finite undertaking."""
+    first = match[0]
+    return first.lower_.endswith("ing") and not (first.i > sentence.start
+                                                 and first.nbor(-1).norm_ == "be")
+
+
+def _closes_quote(text: str) -> bool:
+    """A closing quotation mark before any opening one: the sentence ends a quotation."""
+    marks = [char for char in text if char in "«»“”"]
+    return bool(marks) and marks[0] in "»”"
+
+
+def _passive_rejection(subject: str, rest: Span, cues: _Cues) -> str | None:
+    """Why a passive future is no undertaking of the parties: a negated subject ('No further
+    details will be provided'), or a doer named after it that is not a party ('will be joined
+    by his counterparts')."""
+    if set(re.findall(r"[\w'’]+", fold(subject).replace("’", "'"))) & cues.negations:
+        return "negated"
+    if len(rest) and rest[0].norm_ in cues.agent_markers:
+        agent = re.split(r"[,;:]", rest[1:].text)[0]
+        if not _names_party(agent, cues):
+            return "third_party"
     return None
 
 
@@ -414,10 +492,10 @@ def _subject(sentence: Span, cue_start: int, cues: _Cues) -> tuple[set[str], str
     return subject, actor if len(actor) <= MAX_ACTOR_CHARS else "…" + actor[-MAX_ACTOR_CHARS:]
 
 
-def _in_subordinate_clause(before: str, cues: _Cues) -> bool:
+def _in_subordinate_clause(before: str, cues: _Cues, words_back: int = SUBJECT_WORDS) -> bool:
     """A clause opener among the last words before a modal's subject, after any comma."""
     clause = re.split(r"[,;:]", before.replace("’", "'"))[-1]
-    words = re.findall(r"[\w-]+'?", clause)[-SUBJECT_WORDS:]
+    words = re.findall(r"[\w-]+'?", clause)[-words_back:]
     return any(word in cues.clause_openers for word in words)
 
 
