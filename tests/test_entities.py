@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from communique_nlp import parse
+from communique_nlp.stages.entities import rule_kind
 
 
 def document(text: str) -> dict[str, Any]:
@@ -85,6 +86,28 @@ def test_organizations_from_the_gazetteer() -> None:
 )
 def test_document_kind(text: str, kind: str) -> None:
     assert document(text)["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("Declaration on Cooperation against Organised Crime\n\nThe ministers of the three "
+         "countries met in Lisbon and adopted this text on shared threats.", "communique"),
+        ("The union makes a declaration on migration\n\nLeaders met in Malta and agreed on a "
+         "text about irregular migration routes, a reporter wrote.", "press_release"),
+        ("Joint Canada-Mexico statement after the security dialogue\n\nThe two governments "
+         "will share information on firearms trafficking.", "communique"),
+        ("Meeting of the G7 interior ministers\n\nThe federal minister met her counterparts "
+         "in Bonn to discuss threats from organised crime.", "press_release"),
+        ("Joint statement of the ministers of the interior of Spain, Italy and Greece, meeting "
+         "in Athens on 3 May 2026, on the protection of their borders against smuggling.",
+         "communique"),
+    ],
+)
+def test_rule_kind_reads_the_name_of_a_joint_text(text: str, verdict: str) -> None:
+    """A title that opens with 'Declaration on', or names a joint statement in other words,
+    is the joint text itself; a meeting's name, or a report of a declaration, is not."""
+    assert rule_kind(parse(text).document) == verdict
 
 
 # -- people: every person once, the role printed before or after the name -----------------------

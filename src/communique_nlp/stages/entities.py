@@ -270,11 +270,17 @@ def rule_kind(document: Document) -> str:
     title = fold(document.title or "")
     own = [s for s in document.sections if s.kind != "boilerplate"]
     opening = fold(own[0].paragraphs[0].text[:200]) if own and own[0].paragraphs else ""
+    joint = cues["communique"]
     if _names_any(title, statement["title"]) and not _names_any(title, statement["unless"]):
         return "statement"
-    if _names_any(title, cues["communique"]["title"]):
+    joint_statement = (_names_any(title, statement["generic"])
+                       and _names_any(title, statement["unless"]))  # 'Joint EU-US statement'
+    if (joint_statement or _names_any(title, joint["title"])
+            or _starts_with_any(title, joint["title_start"])):
         return "communique"
-    if any(opening.startswith(c) or f" {c}" in opening for c in cues["communique"]["opening"]):
+    if not title and _starts_with_any(opening, joint["title"]):
+        return "communique"  # the untitled text opens with its name ('Joint statement of ...')
+    if any(opening.startswith(c) or f" {c}" in opening for c in joint["opening"]):
         return "communique"
     if _names_any(title, statement["generic"]):
         return "statement"
@@ -287,6 +293,10 @@ def rule_kind(document: Document) -> str:
 
 def _names_any(title: str, phrases: list[str]) -> bool:
     return any(fold(phrase) in title for phrase in phrases)
+
+
+def _starts_with_any(text: str, phrases: list[str]) -> bool:
+    return text.startswith(tuple(fold(phrase) for phrase in phrases))
 
 
 def _body_text(sections: list[Section]) -> str:
