@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from communique_nlp import parse
-from communique_nlp.stages.entities import rule_kind
+from communique_nlp.stages.entities import rule_kind, title_kind
 
 
 def document(text: str) -> dict[str, Any]:
@@ -108,6 +108,24 @@ def test_rule_kind_reads_the_name_of_a_joint_text(text: str, verdict: str) -> No
     """A title that opens with 'Declaration on', or names a joint statement in other words,
     is the joint text itself; a meeting's name, or a report of a declaration, is not."""
     assert rule_kind(parse(text).document) == verdict
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Déclaration de M. Jean Dupont concernant la sécurité des ports\n\nLe ministre a "
+        "rappelé que la coopération entre les services reste essentielle.",
+        "Déclaration d'Anne Martin lors du sommet régional\n\nJe tiens à remercier nos "
+        "partenaires pour leur engagement contre la traite des personnes.",
+        "Statement by the Minister of Justice on online fraud\n\nThe minister reported "
+        "figures on fraud and explained the history of the department and its guidance.",
+    ],
+)
+def test_a_title_naming_one_party_s_statement_decides_the_kind(text: str) -> None:
+    """'Statement by ...', 'Déclaration de M. ...': the kind the title names is kept, however
+    much the body reads like a report."""
+    assert title_kind(parse(text).document) == "statement"
+    assert document(text)["kind"] == "statement"
 
 
 # -- people: every person once, the role printed before or after the name -----------------------
