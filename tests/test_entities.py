@@ -269,3 +269,18 @@ def test_listed_terrorist_entities_are_organisations_and_still_terrorism_evidenc
     assert {"Terrorgram Collective", "Hizballah", "IRGC-Qods Force"} <= set(
         result["document"]["organizations"])
     assert "terrorism" in {t["id"] for t in result["themes"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Questions and answers: the new border data rules\n\nBRUSSELS, 4 March 2026 - Today "
+        "the Commission adopted new rules. Why are new rules needed? Smugglers adapt fast.",
+        "Regional ministers' meeting fact sheet\n\nThe ministers met in Perth on 2 May 2026 and "
+        "agreed to share data on smuggling networks, the department said today.",
+    ],
+)
+def test_a_title_naming_a_reference_text_makes_it_other(text: str) -> None:
+    """A Q&A or a fact sheet reads like a release (a dateline, 'today') but is reference."""
+    assert title_kind(parse(text).document) == "other"
+    assert document(text)["kind"] == "other"

@@ -265,7 +265,8 @@ def people_candidates(document: Document
 
 
 def rule_kind(document: Document) -> str:
-    """communique, press_release or statement, from the title, the opening, and the voice."""
+    """communique, press_release, statement or other, from the title, the opening, and the
+    voice."""
     named = title_kind(document)
     if named:
         return named
@@ -284,12 +285,15 @@ def rule_kind(document: Document) -> str:
 
 
 def title_kind(document: Document) -> str | None:
-    """The kind the title names: one party's statement ('Statement by the RCMP') or a joint
-    text ('Joint statement', 'Déclaration commune', 'Declaration on ...'; an untitled text may
-    open with that name); None when the title names no kind."""
+    """The kind the title names: a reference or spoken text ('Questions and answers', 'Fact
+    sheet', 'Transcript of ...': other), one party's statement ('Statement by the RCMP') or a
+    joint text ('Joint statement', 'Déclaration commune', 'Declaration on ...'; an untitled
+    text may open with that name); None when the title names no kind."""
     cues = load_yaml("kinds.yaml")
     statement, joint = cues["statement"], cues["communique"]
     title = fold(document.title or "")
+    if _names_any(title, cues["other"]["title"]):
+        return "other"
     if _names_any(title, statement["title"]) and not _names_any(title, statement["unless"]):
         return "statement"
     joint_statement = (_names_any(title, statement["generic"])
