@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from communique_nlp import parse
+from communique_nlp.stages.entities import rule_kind, title_kind
 
 
 def document(text: str) -> dict[str, Any]:
@@ -85,6 +86,46 @@ def test_organizations_from_the_gazetteer() -> None:
 )
 def test_document_kind(text: str, kind: str) -> None:
     assert document(text)["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("Declaration on Cooperation against Organised Crime\n\nThe ministers of the three "
+         "countries met in Lisbon and adopted this text on shared threats.", "communique"),
+        ("The union makes a declaration on migration\n\nLeaders met in Malta and agreed on a "
+         "text about irregular migration routes, a reporter wrote.", "press_release"),
+        ("Joint Canada-Mexico statement after the security dialogue\n\nThe two governments "
+         "will share information on firearms trafficking.", "communique"),
+        ("Meeting of the G7 interior ministers\n\nThe federal minister met her counterparts "
+         "in Bonn to discuss threats from organised crime.", "press_release"),
+        ("Joint statement of the ministers of the interior of Spain, Italy and Greece, meeting "
+         "in Athens on 3 May 2026, on the protection of their borders against smuggling.",
+         "communique"),
+    ],
+)
+def test_rule_kind_reads_the_name_of_a_joint_text(text: str, verdict: str) -> None:
+    """A title that opens with 'Declaration on', or names a joint statement in other words,
+    is the joint text itself; a meeting's name, or a report of a declaration, is not."""
+    assert rule_kind(parse(text).document) == verdict
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Déclaration de M. Jean Dupont concernant la sécurité des ports\n\nLe ministre a "
+        "rappelé que la coopération entre les services reste essentielle.",
+        "Déclaration d'Anne Martin lors du sommet régional\n\nJe tiens à remercier nos "
+        "partenaires pour leur engagement contre la traite des personnes.",
+        "Statement by the Minister of Justice on online fraud\n\nThe minister reported "
+        "figures on fraud and explained the history of the department and its guidance.",
+    ],
+)
+def test_a_title_naming_one_party_s_statement_decides_the_kind(text: str) -> None:
+    """'Statement by ...', 'Déclaration de M. ...': the kind the title names is kept, however
+    much the body reads like a report."""
+    assert title_kind(parse(text).document) == "statement"
+    assert document(text)["kind"] == "statement"
 
 
 # -- people: every person once, the role printed before or after the name -----------------------
@@ -228,3 +269,18 @@ def test_listed_terrorist_entities_are_organisations_and_still_terrorism_evidenc
     assert {"Terrorgram Collective", "Hizballah", "IRGC-Qods Force"} <= set(
         result["document"]["organizations"])
     assert "terrorism" in {t["id"] for t in result["themes"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Questions and answers: the new border data rules\n\nBRUSSELS, 4 March 2026 - Today "
+        "the Commission adopted new rules. Why are new rules needed? Smugglers adapt fast.",
+        "Regional ministers' meeting fact sheet\n\nThe ministers met in Perth on 2 May 2026 and "
+        "agreed to share data on smuggling networks, the department said today.",
+    ],
+)
+def test_a_title_naming_a_reference_text_makes_it_other(text: str) -> None:
+    """A Q&A or a fact sheet reads like a release (a dateline, 'today') but is reference."""
+    assert title_kind(parse(text).document) == "other"
+    assert document(text)["kind"] == "other"

@@ -111,11 +111,11 @@ def test_output_is_byte_identical_across_processes() -> None:
 # Grouped cross-validated figures on ../shared/eval/train (each collection scored by models
 # fitted without it), pinned just under what this version measures (pooled: headings 0.728,
 # bullets 0.890, commitments 0.732, countries 0.967, themes 0.955, people 0.872, parties 0.865;
-# kind 0.755, date 0.888, title 0.842, role 0.865, place 0.872, language 1.00). These are the
+# kind 0.806, date 0.888, title 0.842, role 0.865, place 0.872, language 1.00). These are the
 # project's quality floors: never lower one to make a change pass.
 CV_F1_FLOORS = {"headings": 0.71, "bullets": 0.88, "commitments": 0.73, "countries": 0.96,
                 "themes": 0.95, "people": 0.86, "parties": 0.85}
-CV_ACCURACY_FLOORS = {"kind": 0.74, "date": 0.86, "title": 0.84, "role": 0.85, "place": 0.85,
+CV_ACCURACY_FLOORS = {"kind": 0.79, "date": 0.86, "title": 0.84, "role": 0.85, "place": 0.85,
                       "language": 0.99}
 
 

@@ -206,11 +206,12 @@ def document_date(document: Document, rule_date: str | None,
 
 def document_kind(document: Document, model_dir: Path | None = None) -> str:
     """The learned kind (models/learned/kind.json), the rule verdict among its features; the
-    rule verdict alone when no model is there, or when it is a communiqué (a title or opening
-    naming a joint text is the surest cue: the model would turn some into releases)."""
+    rule verdict alone when no model is there, when it is a communiqué, or when the title
+    names the kind (a title or opening naming a joint text, or 'Statement by ...', is the
+    surest cue: the model would turn some into releases or reference pages)."""
     verdict = rule_kind(document)
     model = load_model(kind.MODEL, model_dir)
-    if model is None or verdict == "communique":
+    if model is None or verdict == "communique" or title_kind(document):
         return verdict
     probabilities = model.probabilities(kind.features(document, verdict))
     return max(sorted(probabilities), key=lambda label: probabilities[label])
@@ -264,19 +265,17 @@ def people_candidates(document: Document
 
 
 def rule_kind(document: Document) -> str:
-    """communique, press_release or statement, from the title, the opening, and the voice."""
+    """communique, press_release, statement or other, from the title, the opening, and the
+    voice."""
+    named = title_kind(document)
+    if named:
+        return named
     cues = load_yaml("kinds.yaml")
-    statement = cues["statement"]
-    title = fold(document.title or "")
     own = [s for s in document.sections if s.kind != "boilerplate"]
-    opening = fold(own[0].paragraphs[0].text[:200]) if own and own[0].paragraphs else ""
-    if _names_any(title, statement["title"]) and not _names_any(title, statement["unless"]):
-        return "statement"
-    if _names_any(title, cues["communique"]["title"]):
-        return "communique"
+    opening = _opening(own)
     if any(opening.startswith(c) or f" {c}" in opening for c in cues["communique"]["opening"]):
         return "communique"
-    if _names_any(title, statement["generic"]):
+    if _names_any(fold(document.title or ""), cues["statement"]["generic"]):
         return "statement"
     words = re.findall(r"\w+", _unquoted(_body_text(own)[:3000]))
     first_person = {w for ws in cues["first_person"].values() for w in ws}
@@ -285,8 +284,39 @@ def rule_kind(document: Document) -> str:
     return "press_release"
 
 
+def title_kind(document: Document) -> str | None:
+    """The kind the title names: a reference or spoken text ('Questions and answers', 'Fact
+    sheet', 'Transcript of ...': other), one party's statement ('Statement by the RCMP') or a
+    joint text ('Joint statement', 'Déclaration commune', 'Declaration on ...'; an untitled
+    text may open with that name); None when the title names no kind."""
+    cues = load_yaml("kinds.yaml")
+    statement, joint = cues["statement"], cues["communique"]
+    title = fold(document.title or "")
+    if _names_any(title, cues["other"]["title"]):
+        return "other"
+    if _names_any(title, statement["title"]) and not _names_any(title, statement["unless"]):
+        return "statement"
+    joint_statement = (_names_any(title, statement["generic"])
+                       and _names_any(title, statement["unless"]))  # 'Joint EU-US statement'
+    if (joint_statement or _names_any(title, joint["title"])
+            or _starts_with_any(title, joint["title_start"])):
+        return "communique"
+    own = [s for s in document.sections if s.kind != "boilerplate"]
+    if not title and _starts_with_any(_opening(own), joint["title"]):
+        return "communique"  # the untitled text opens with its name ('Joint statement of ...')
+    return None
+
+
+def _opening(own: list[Section]) -> str:
+    return fold(own[0].paragraphs[0].text[:200]) if own and own[0].paragraphs else ""
+
+
 def _names_any(title: str, phrases: list[str]) -> bool:
     return any(fold(phrase) in title for phrase in phrases)
+
+
+def _starts_with_any(text: str, phrases: list[str]) -> bool:
+    return text.startswith(tuple(fold(phrase) for phrase in phrases))
 
 
 def _body_text(sections: list[Section]) -> str:
