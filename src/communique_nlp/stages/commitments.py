@@ -172,10 +172,12 @@ def _future_pattern(future: dict[str, Any] | None,
                       r"(?![\w-])")
 
 
-def _future_matches(doc: Doc, cues: _Cues) -> list[Span]:
-    found = [(m, FUTURE) for m in cues.future.finditer(doc.text)] if cues.future else []
+def _future_matches(doc: Doc, text: str, cues: _Cues) -> list[Span]:
+    """The futures of ``text``, as spans of ``doc`` (its tokens; ``doc.text`` would rebuild
+    the string from them at each call)."""
+    found = [(m, FUTURE) for m in cues.future.finditer(text)] if cues.future else []
     if cues.passive:
-        found += [(m, PASSIVE) for m in cues.passive.finditer(doc.text)]
+        found += [(m, PASSIVE) for m in cues.passive.finditer(text)]
     spans = (doc.char_span(m.start(), m.end(), label=label, alignment_mode="expand")
              for m, label in found)
     return [span for span in spans if span is not None]
@@ -314,7 +316,7 @@ def _sentences_seen(text: str, language: str, skip_last: bool = False,
     """Each sentence of ``text``, its cues and the rules' verdict on them."""
     cues = _cues(language)
     doc = tokens(language, text)
-    matches = _future_matches(doc, cues)
+    matches = _future_matches(doc, text, cues)
     if np.isin(doc.to_array("NORM"), cues.anchors).any():  # a cheap test before the matcher
         matches += cues.matcher(doc, as_spans=True)
     if not matches and not learned.may_commit(text, language):
