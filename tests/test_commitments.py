@@ -259,7 +259,9 @@ def test_a_list_item_of_two_sentences_whose_first_has_no_cue_is_one_candidate() 
     from communique_nlp.stages.ingest import ingest_text
 
     text = ("Action plan on maritime smuggling\n\n"
-            "The ministers met in Valletta on Monday.\n\n"
+            # an opening paragraph of running text: a glyph line before any text may be a menu
+            "The ministers met in Valletta on Monday to agree on the actions their services "
+            "will take together this year.\n\n"
             "• Strengthen the joint patrols at sea with more vessels. We will also widen their "
             "area of operation.\n\n"
             "• The ministers reaffirmed their determination to dismantle the networks. They "
