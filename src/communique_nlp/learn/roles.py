@@ -27,7 +27,7 @@ TITLE_MODEL = "block_title"  # ranks the blocks before the text, trained on thos
 TITLE, HEADING, ITEM, OTHER = "title", "heading", "item", "other"
 # classes are weighted 'balanced' in training (few titles and headings among many blocks),
 # so the probabilities run high: thresholds chosen by grouped cross-validation
-HEADING_THRESHOLD = 0.8
+HEADING_THRESHOLD = 0.75
 ITEM_THRESHOLD = 0.5
 TITLE_THRESHOLD = 0.3  # the best title candidate below this: no title (role model)
 TITLE_MODEL_THRESHOLD = 0.1  # the same for the title model (not class-weighted)
