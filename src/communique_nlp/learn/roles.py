@@ -189,6 +189,9 @@ def _standing(index: int, blocks: Sequence[Block], classes: Sequence[str | None]
                            and not {fold(w) for w in words} & function_words),
     }
     found["outline_apart"] = float(_outline_apart(index, blocks))
+    # 'I. Preamble' over '1.', '2.': a numbered heading over a list of the level below
+    found["outline_apart&next_glyph"] = float(found["outline_apart"] == 1.0
+                                              and blocks[index + 1].glyph is not None)
     if glyph_class is not None and not glyph_class.startswith("symbol"):
         found["numbered_apart"] = float(glyph_class not in neighbours)
         found["numbered_apart&short"] = float(glyph_class not in neighbours
