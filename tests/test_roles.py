@@ -123,6 +123,8 @@ def test_a_numbered_line_apart_from_its_siblings_is_an_outline_heading() -> None
     rows = roles.features(blocks, ["text"] * len(blocks))
     assert rows[0]["outline_apart"] == 1.0 and rows[3]["outline_apart"] == 1.0
     assert rows[1]["outline_apart"] == 0.0 and rows[2]["outline_apart"] == 0.0
+    assert rows[0]["outline_apart&next_glyph"] == 1.0
+    assert rows[3]["outline_apart&next_glyph"] == 0.0
 
 
 def test_a_colon_label_over_bullets_is_told_from_a_lead_in() -> None:
