@@ -111,3 +111,26 @@ def test_a_colon_label_over_text_and_over_a_field_value() -> None:
     rows = roles.features(blocks, ["text"] * len(blocks))
     assert rows[0]["colon&next_long"] == 1.0 and rows[0]["colon&next_short"] == 0.0
     assert rows[2]["colon&next_short"] == 1.0 and rows[2]["colon&next_long"] == 0.0
+
+
+def test_a_numbered_line_apart_from_its_siblings_is_an_outline_heading() -> None:
+    blocks = [Block("II. Surveillance des frontières extérieures"),
+              Block("Les ministres renforcent les contrôles aux points de passage.", glyph="1."),
+              Block("Les agences échangent leurs analyses de risque chaque mois.", glyph="2."),
+              Block("Mesures d'urgence", glyph="a)"),
+              Block("Un fonds de réserve est mobilisé pour les États membres qui font face à "
+                    "une hausse soudaine des arrivées, sur demande motivée.")]
+    rows = roles.features(blocks, ["text"] * len(blocks))
+    assert rows[0]["outline_apart"] == 1.0 and rows[3]["outline_apart"] == 1.0
+    assert rows[1]["outline_apart"] == 0.0 and rows[2]["outline_apart"] == 0.0
+    assert rows[0]["outline_apart&next_glyph"] == 1.0
+    assert rows[3]["outline_apart&next_glyph"] == 0.0
+
+
+def test_a_colon_label_over_bullets_is_told_from_a_lead_in() -> None:
+    blocks = [Block("Canaux utilisés :"), Block("Messagerie", glyph="•"),
+              Block("Les ministres sont convenus des mesures suivantes :"),
+              Block("Former les enquêteurs", glyph="•")]
+    rows = roles.features(blocks, ["text"] * len(blocks))
+    assert rows[0]["label_heading&next_glyph"] == 1.0
+    assert rows[2]["label_heading&next_glyph"] == 0.0

@@ -165,3 +165,9 @@ def test_a_common_heading_over_a_date_heads_it() -> None:
     )
     headings = [s["heading"] for s in sections(text)]
     assert "Date" in headings
+
+
+def test_a_common_heading_is_no_title_candidate() -> None:
+    assert not seg._is_title_candidate(Block("Prochaines étapes"))
+    assert not seg._is_title_candidate(Block("Suggested response"))
+    assert seg._is_title_candidate(Block("Les ministres adoptent un plan contre les passeurs"))

@@ -27,7 +27,7 @@ TITLE_MODEL = "block_title"  # ranks the blocks before the text, trained on thos
 TITLE, HEADING, ITEM, OTHER = "title", "heading", "item", "other"
 # classes are weighted 'balanced' in training (few titles and headings among many blocks),
 # so the probabilities run high: thresholds chosen by grouped cross-validation
-HEADING_THRESHOLD = 0.8
+HEADING_THRESHOLD = 0.75
 ITEM_THRESHOLD = 0.5
 TITLE_THRESHOLD = 0.3  # the best title candidate below this: no title (role model)
 TITLE_MODEL_THRESHOLD = 0.1  # the same for the title model (not class-weighted)
@@ -37,7 +37,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 _ADDRESS = re.compile(r"https?://|www\.|@\w|\+\d{2}|\.(?:pdf|jpe?g|png)\b", re.IGNORECASE)
 _TIME = re.compile(r"^\d{1,2}[:h.]\d{2}(?:\s*[ap]\.?m\.?)?$", re.IGNORECASE)
 _LIST_CONTINUES = re.compile(r"(?:;|[;,]\s*(?:and|et|or|ou))$")
-_NUMBERED = re.compile(r"^(?:\d{1,2}|[IVX]{1,4}|[A-Ha-h])[.)]\s")
+_NUMBERED = re.compile(r"^((?:\d{1,2}|[IVX]{1,4}|[A-Ha-h])[.)])\s")
 _SURNAME = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý'’-]{2,}$")  # 'MILLER' after a given name
 MAX_NAME_WORDS = 5  # 'President Mr Jerzy MILLER'
 MAX_OFFICE_WORDS = 8  # 'Minister for the Interior of Poland'
@@ -188,11 +188,41 @@ def _standing(index: int, blocks: Sequence[Block], classes: Sequence[str | None]
                            and not any(c.isdigit() for c in text)
                            and not {fold(w) for w in words} & function_words),
     }
+    found["outline_apart"] = float(_outline_apart(index, blocks))
+    # 'I. Preamble' over '1.', '2.': a numbered heading over a list of the level below
+    found["outline_apart&next_glyph"] = float(found["outline_apart"] == 1.0
+                                              and blocks[index + 1].glyph is not None)
     if glyph_class is not None and not glyph_class.startswith("symbol"):
         found["numbered_apart"] = float(glyph_class not in neighbours)
         found["numbered_apart&short"] = float(glyph_class not in neighbours
                                               and _short_line(replace(blocks[index], glyph=None)))
     return found
+
+
+def _outline_class(block: Block) -> str | None:
+    """The numbering level of a line, by its glyph or by a number printed in its text ('I.
+    Preamble', 'A. Recommendation'); None for a line without a number or with a symbol."""
+    if block.glyph:
+        glyph_class = rules._glyph_class(block.glyph)
+        return None if glyph_class.startswith("symbol") else glyph_class
+    numbered = _NUMBERED.match(block.text)
+    return rules._glyph_class(numbered.group(1)) if numbered else None
+
+
+def _outline_apart(index: int, blocks: Sequence[Block]) -> bool:
+    """A numbered line without final punctuation, no sibling of its level beside it: a
+    numbered heading ('I. Preamble' over '1.', '2.'; '1. Summary points' over '1.1'), where
+    the items of a numbered list stand together."""
+    block = blocks[index]
+    level = _outline_class(block)
+    if level is None or index + 1 >= len(blocks):
+        return False
+    numbered = None if block.glyph else _NUMBERED.match(block.text)
+    text = block.text[numbered.end():] if numbered else block.text
+    if (not text[:1].isupper() or rules._ends_with_punctuation(text) or text.endswith(":")
+            or len(text.split()) > rules.MAX_HEADING_WORDS):
+        return False
+    return not any(_outline_class(blocks[i]) == level for i in (index - 1, index + 1) if i >= 0)
 
 
 def _name_or_cut(text: str, words: Sequence[str]) -> dict[str, float]:
@@ -234,6 +264,9 @@ def _context(block: Block, nxt: Block | None) -> dict[str, float]:
         "colon&next_glyph": float(text.endswith(":") and nxt is not None
                                   and nxt.glyph is not None),
         "label_heading": float(text.endswith(":") and rules._label_heading(text)),
+        # 'Suggested response:' over bullets heads them; 'Key measures include:' leads them in
+        "label_heading&next_glyph": float(text.endswith(":") and rules._label_heading(text)
+                                          and nxt is not None and nxt.glyph is not None),
         # 'Enjeu ou question :' over a paragraph heads it; 'Date fournie :' over '26 nov.
         # 2019' is a form's field
         "colon&next_long": float(text.endswith(":") and nxt is not None and len(nxt.text) > 80),

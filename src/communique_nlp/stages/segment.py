@@ -219,7 +219,7 @@ def _is_title_candidate(block: Block) -> bool:
     text = block.text
     return (not block.glyph and bool(text) and len(text) <= MAX_TITLE_CHARS
             and len(text.split()) >= 2 and not _is_reference(text) and not _is_byline(text)
-            and not _is_masthead(text)
+            and not _is_masthead(text) and not is_generic_heading(text)
             and not text.endswith((".", ";", ",", ":")) and not is_date_line(text)
             and (text[0].isupper() or text[0].isdigit() or text[0] in _QUOTE_OPENERS))
 
