@@ -51,7 +51,9 @@ def _shape(block: Block) -> dict[str, float]:
     """Features of a block's own form, shared with its neighbours' (under a prefix)."""
     text = block.text
     words = text.split()
-    letters = [c for c in text if c.isalpha()]
+    # both tests stop at the first letter that answers them: a paragraph is not read through
+    has_letters = any(c.isalpha() for c in text)
+    upper = has_letters and all(c.isupper() for c in text if c.isalpha())
     found = {
         f"chars={_bucket(len(text), (15, 40, 80, 140, 260, 500))}": 1.0,
         f"words={_bucket(len(words), (1, 2, 4, 8, 14, 20))}": 1.0,
@@ -60,13 +62,13 @@ def _shape(block: Block) -> dict[str, float]:
         "ends_stop": float(text.endswith((".", "!", "?", "…"))),
         "ends_colon": float(text.endswith(":")),
         "ends_comma": float(text.endswith((",", ";"))),
-        "upper": float(bool(letters) and all(c.isupper() for c in letters)),
+        "upper": float(upper),
         "chrome": float(rules.is_chrome(text)),
         "date_line": float(rules.is_date_line(text)),
         "heading_candidate": float(rules._heading_candidate(block)),
         "title_candidate": float(rules._is_title_candidate(block)),
     }
-    if letters:
+    if has_letters:
         capitals = sum(1 for w in words if w[:1].isupper())
         found["capitalised_share"] = capitals / len(words)
     found.update(_name_or_cut(text, words))
