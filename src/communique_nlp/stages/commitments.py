@@ -26,8 +26,6 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from communique_nlp.assets import load_yaml
 from communique_nlp.learn import commitment as learned
 from communique_nlp.learn.commitment import Candidate
@@ -64,7 +62,7 @@ class _CueInfo:
 @dataclass(frozen=True)
 class _Cues:
     matcher: Matcher
-    anchors: Any  # numpy array of the norm hashes one of which every cue needs
+    anchors: frozenset[int]  # the norm hashes one of which every cue needs
     future: re.Pattern[str] | None  # 'nous continuerons', 'le gouvernement collaborera'
     passive: re.Pattern[str] | None  # 'will be reviewed', 'seront renforcées'
     info: dict[str, _CueInfo]
@@ -127,7 +125,7 @@ def _cues(language: str) -> _Cues:
     passive = data.get("passive_future", {}).get(language)
     return _Cues(
         matcher=matcher,
-        anchors=np.array(sorted(anchors), dtype="uint64"),
+        anchors=frozenset(anchors),
         future=_future_pattern(data.get("future", {}).get(language), issuers),
         passive=re.compile(rf"(?i)(?<![\w'’-])(?:{passive})(?![\w-])") if passive else None,
         info=info,
@@ -317,7 +315,7 @@ def _sentences_seen(text: str, language: str, skip_last: bool = False,
     cues = _cues(language)
     doc = tokens(language, text)
     matches = _future_matches(doc, text, cues)
-    if np.isin(doc.to_array("NORM"), cues.anchors).any():  # a cheap test before the matcher
+    if not cues.anchors.isdisjoint(doc.to_array("NORM").tolist()):  # cheap, before the matcher
         matches += cues.matcher(doc, as_spans=True)
     if not matches and not learned.may_commit(text, language):
         return []  # no sentence here can be an undertaking: not even split
