@@ -221,7 +221,7 @@ def casefolded_words(text: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1024)
 def word_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Where the words of ``text`` start and end: read only when a name may be there."""
-    return tuple(match.span() for match in WORD.finditer(text))
+    return tuple([match.span() for match in WORD.finditer(text)])
 
 
 def norms(nlp: Language, text: str) -> tuple[str, ...]:
