@@ -209,9 +209,10 @@ def document_kind(document: Document, model_dir: Path | None = None) -> str:
     rule verdict alone when no model is there, when it is a communiqué, or when the title
     names the kind (a title or opening naming a joint text, or 'Statement by ...', is the
     surest cue: the model would turn some into releases or reference pages)."""
-    verdict = rule_kind(document)
+    named = title_kind(document)
+    verdict = named or _text_kind(document)  # rule_kind, the title read once
     model = load_model(kind.MODEL, model_dir)
-    if model is None or verdict == "communique" or title_kind(document):
+    if model is None or named or verdict == "communique":
         return verdict
     probabilities = model.probabilities(kind.features(document, verdict))
     return max(sorted(probabilities), key=lambda label: probabilities[label])
@@ -267,9 +268,11 @@ def people_candidates(document: Document
 def rule_kind(document: Document) -> str:
     """communique, press_release, statement or other, from the title, the opening, and the
     voice."""
-    named = title_kind(document)
-    if named:
-        return named
+    return title_kind(document) or _text_kind(document)
+
+
+def _text_kind(document: Document) -> str:
+    """The kind of a text whose title names none: from its opening, and its voice."""
     cues = load_yaml("kinds.yaml")
     own = [s for s in document.sections if s.kind != "boilerplate"]
     opening = _opening(own)

@@ -197,13 +197,12 @@ def _kind(word: str) -> str:
 
 def _run(text: str, tokens: Sequence[tuple[int, int, str]],
          index: int) -> list[tuple[int, int, str]]:
-    """The run of name-like tokens starting at ``index``, joined by single spaces."""
+    """The run of name-like tokens starting at ``index`` (``tokens`` holds only name-like
+    words, and the run opens at one that is no particle), joined by single spaces."""
     run: list[tuple[int, int, str]] = []
     for position in range(index, len(tokens)):
         start, end, word = tokens[position]
         kind = _kind(word)
-        if not kind or (not run and kind == "particle"):
-            break
         if run and text[run[-1][1]:start] != " ":
             break
         run.append((start, end, word))

@@ -149,7 +149,7 @@ def _heading_candidate(block: Block) -> bool:
         return False  # a short question is a heading ('Comment se protéger ?')
     if " | " in text:
         return False  # a table row
-    if _REFERENCE_CODE.match(text):
+    if is_reference_code(text):
         return False  # a document symbol ('SC/12446') printed over the headline
     if ends_cut(text):
         return False  # 'Le président de la': a sentence the layout cut
