@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -28,12 +29,37 @@ OPENING_CHARS = 600
 BODY_CHARS = 8000
 
 
+@dataclass(frozen=True)
+class _Signals:
+    """One pattern per signal group of models/kinds.yaml, and one lookahead finding where any
+    signal phrase starts: a group is tried only there."""
+
+    groups: dict[str, re.Pattern[str]]
+    anywhere: re.Pattern[str]
+
+    def counts(self, text: str) -> dict[str, int]:
+        """How often each group is found in ``text``, without overlaps, as ``findall`` counts:
+        one scan of the text, not one per group (those scans were 6 % of the parse time)."""
+        starts = [match.start() for match in self.anywhere.finditer(text)]
+        counts = {}
+        for group, pattern in self.groups.items():
+            hits = end = 0
+            for start in starts:
+                if start >= end and (match := pattern.match(text, start)):
+                    hits, end = hits + 1, match.end()
+            counts[group] = hits
+        return counts
+
+
 @lru_cache(maxsize=1)
-def _signals() -> dict[str, re.Pattern[str]]:
-    """One pattern per signal group of models/kinds.yaml; a phrase matches at the start of a
-    word, so a stem ('condemn') finds its forms and 'loi' is not found in 'emploi'."""
-    return {group: _phrases_pattern([fold(p) for p in phrases])
-            for group, phrases in load_yaml("kinds.yaml")["signals"].items()}
+def _signals() -> _Signals:
+    """A phrase matches at the start of a word, so a stem ('condemn') finds its forms and 'loi'
+    is not found in 'emploi'."""
+    groups = {group: [fold(p) for p in phrases]
+              for group, phrases in load_yaml("kinds.yaml")["signals"].items()}
+    every = sorted({p for phrases in groups.values() for p in phrases})
+    return _Signals(groups={group: _phrases_pattern(phrases) for group, phrases in groups.items()},
+                    anywhere=re.compile("(?=" + _phrases_pattern(every).pattern + ")"))
 
 
 @lru_cache(maxsize=1)
@@ -63,12 +89,12 @@ def features(document: Document, rule_verdict: str) -> dict[str, float]:
     regions = {"title": f" {title} ", "open": f" {body[:OPENING_CHARS]} ", "body": f" {body} ",
                "all": f" {everything} "}
     found: dict[str, float] = {f"rule={rule_verdict}": 1.0}
-    for group, pattern in _signals().items():
-        counted: dict[str, int] = {}  # a short release's body is all of it: read it once
+    signals = _signals()
+    # a short release's body is all of it: each distinct text is read once
+    counted = {text: signals.counts(text) for text in regions.values()}
+    for group in signals.groups:
         for region, text in regions.items():
-            if text not in counted:
-                counted[text] = len(pattern.findall(text))
-            hits = counted[text]
+            hits = counted[text][group]
             if hits:
                 found[f"{region}:{group}"] = min(hits, 5) / 5
     for kind in {s.kind for s in document.sections}:
