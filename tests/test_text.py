@@ -1,0 +1,29 @@
+"""Shared text helpers: the phrase patterns every lexicon lookup builds on."""
+
+from __future__ import annotations
+
+import re
+
+from communique_nlp.text import phrase_tree, words_pattern
+
+
+def test_words_pattern_finds_the_longest_whole_phrase() -> None:
+    pattern = words_pattern({"minister", "ministre", "minister of state", "min"})
+    text = "the minister of state, a ministre, the ministers, min, minister of stately"
+    # 'ministers' is no whole word of the list; 'minister of stately' holds 'minister' only
+    assert [m.group() for m in pattern.finditer(text)] == [
+        "minister of state", "ministre", "min", "minister"]
+
+
+def test_phrase_tree_matches_as_the_phrases_sorted_longest_first() -> None:
+    """The shared-beginnings pattern must find what the plain alternation of the phrases,
+    longest first, finds: the same spans, on text where phrases nest and overlap."""
+    phrases = ["joint", "joint statement", "statement", "state", "states", "we, the",
+               "we", "director of public prosecutions", "director", "l'état", "-30-"]
+    plain = re.compile("|".join(map(re.escape, sorted(phrases, key=len, reverse=True))))
+    tree = re.compile(phrase_tree(phrases))
+    text = ("Joint statement: we, the states, and the Director of Public Prosecutions. "
+            "director of public prosecution; l'état, l'états -30- jointly stated")
+    folded = text.casefold()
+    assert [m.span() for m in tree.finditer(folded)] == [m.span() for m in plain.finditer(folded)]
+    assert len(tree.findall(folded)) >= 8
