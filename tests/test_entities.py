@@ -285,17 +285,3 @@ def test_a_title_naming_a_reference_text_makes_it_other(text: str) -> None:
     assert title_kind(parse(text).document) == "other"
     assert document(text)["kind"] == "other"
 
-
-def test_kind_signals_count_each_group_as_a_search_of_its_own_would() -> None:
-    """The kind features find every signal group in one scan: each group's count must be what
-    a separate non-overlapping search for that group finds, overlaps between groups included."""
-    from communique_nlp.learn.kind import _signals
-
-    signals = _signals()
-    text = ("joint statement of the ministers. the ministers condemned the attack and "
-            "committed to act; media contact: press office. déclaration conjointe des "
-            "ministres, qui condamnent l'attentat. -30- questions and answers (end)")
-    counts = signals.counts(text)
-    assert counts == {group: len(pattern.findall(text))
-                      for group, pattern in signals.groups.items()}
-    assert sum(counts.values()) >= 4  # the text holds signals of several groups

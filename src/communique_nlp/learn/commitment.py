@@ -65,6 +65,14 @@ def _signals(language: str) -> dict[str, re.Pattern[str]]:
 
 
 @cache
+def _any_signal(language: str) -> re.Pattern[str]:
+    """Where any signal starts (a lookahead, so overlapping ones are all found)."""
+    data: Mapping[str, Any] = load_yaml("commitments.yaml")["signals"]
+    every = [p for patterns in data.values() for p in patterns.get(language) or []]
+    return re.compile(f"(?={_words_source(every)})", re.IGNORECASE)
+
+
+@cache
 def _verb_signals(language: str) -> re.Pattern[str]:
     """Any of the verb signals: one pass over a paragraph instead of one per signal."""
     data: Mapping[str, Any] = load_yaml("commitments.yaml")["signals"]
@@ -72,16 +80,24 @@ def _verb_signals(language: str) -> re.Pattern[str]:
 
 
 def _words_pattern(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile(_words_source(patterns), re.IGNORECASE)
+
+
+def _words_source(patterns: list[str]) -> str:
     """Whole words; a French elision may precede one ('s'engagent', 'il s'agira')."""
-    return re.compile(rf"(?i)(?:(?<![\w'’-])|(?<=\b[^\W\d_]['’])|(?<=\bqu['’]))"
-                      rf"(?:{'|'.join(patterns)})(?![\w-])")
+    return (rf"(?:(?<![\w'’-])|(?<=\b[^\W\d_]['’])|(?<=\bqu['’]))"
+            rf"(?:{'|'.join(patterns)})(?![\w-])")
 
 
 @lru_cache(maxsize=4096)  # the lead-in of a list, once for all its items
 def _signal_hits(folded: str, language: str) -> tuple[tuple[str, int], ...]:
-    """Each signal found in ``folded`` text, with where it first starts."""
-    hits = ((name, pattern.search(folded)) for name, pattern in _signals(language).items())
-    return tuple((name, match.start()) for name, match in hits if match)
+    """Each signal found in ``folded`` text, with where it first starts: one scan finds where
+    any may start, and each signal is tried only there (a search per signal was 4 % of the
+    parse time)."""
+    starts = [match.start() for match in _any_signal(language).finditer(folded)]
+    hits = ((name, next((start for start in starts if pattern.match(folded, start)), None))
+            for name, pattern in _signals(language).items())
+    return tuple((name, start) for name, start in hits if start is not None)
 
 
 @lru_cache(maxsize=1024)  # one heading for all the candidates of its section

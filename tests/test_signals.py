@@ -1,0 +1,40 @@
+"""Signal scans: the kind features and the commitment features find all their signal groups
+in one scan of a text, then try each group only where some signal starts. Each group must
+get what a search of its own would get, overlaps between groups included."""
+
+from __future__ import annotations
+
+import pytest
+
+from communique_nlp.learn import commitment, kind
+
+KIND_TEXT = ("joint statement of the ministers. the ministers condemned the attack and "
+             "committed to act; media contact: press office. déclaration conjointe des "
+             "ministres, qui condamnent l'attentat. -30- questions and answers (end)")
+
+
+def test_kind_signals_count_each_group_as_its_own_search_would() -> None:
+    signals = kind._signals()
+    counts = signals.counts(KIND_TEXT)
+    assert counts == {group: len(pattern.findall(KIND_TEXT))
+                      for group, pattern in signals.groups.items()}
+    assert sum(1 for hits in counts.values() if hits) >= 4  # several groups, overlapping
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "we will not say that it was done, but we committed to act and they said we "
+               "shall call on others; the review will be completed as planned."),
+        ("fr", "nous n'avons pas dit qu'il était fait ; nous nous engageons et ils ont "
+               "déclaré qu'ils renforceront la coopération, qui sera évaluée."),
+    ],
+)
+def test_commitment_signals_start_where_their_own_search_finds_them(language: str,
+                                                                    text: str) -> None:
+    hits = commitment._signal_hits(text, language)
+    expected = tuple((name, match.start()) for name, pattern
+                     in commitment._signals(language).items()
+                     if (match := pattern.search(text)))
+    assert hits == expected
+    assert len(hits) >= 4
