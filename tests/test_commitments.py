@@ -272,3 +272,65 @@ def test_a_list_item_of_two_sentences_whose_first_has_no_cue_is_one_candidate() 
         "area of operation.")
     assert found[1:] == ["The ministers reaffirmed their determination to dismantle the "
                          "networks.", "They further committed to share passenger data."]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "cue"),
+    [
+        # an acronym, an organisation's name, one whose review it is
+        ("As a hub of expertise, the NCPV will support local prevention networks.", "en", "will"),
+        ("The Agency's new Prevention Fund will finance research on online hate.", "en", "will"),
+        ("The Board's review will examine how threats against diaspora groups are handled.",
+         "en", "will"),
+        # a French simple future after a name, its head first
+        ("Dans ce cadre, le Bureau de la prévention du Québec appuiera les organismes locaux.",
+         "fr", "Québec appuiera"),
+        # a pronoun after a sentence that names an organisation
+        ("The Minister opened the new Prevention Centre. It will train frontline workers.",
+         "en", "will"),
+        ("Le ministre a inauguré le Centre de prévention. Il formera les intervenants.", "fr",
+         "Il formera"),
+    ],
+)
+def test_an_organisation_or_a_pronoun_for_one_undertakes(text: str, language: str,
+                                                         cue: str) -> None:
+    from communique_nlp.stages.commitments import _sentences_seen
+
+    seen = _sentences_seen(text, language)
+    assert seen[-1].found is not None and seen[-1].found.cue == cue
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("A focus of the new Prevention Centre will be online fraud.", "en"),
+        ("The Minister met the families. It will take years to rebuild trust.", "en"),
+        ("Les policiers ont fouillé le quartier. Il faudra des semaines pour tout analyser.",
+         "fr"),
+        ("Christiane Dumira et ses collègues ont présenté le bilan.", "fr"),
+    ],
+)
+def test_no_organisation_acts_here(text: str, language: str) -> None:
+    from communique_nlp.stages.commitments import _sentences_seen
+
+    assert all(seen.found is None for seen in _sentences_seen(text, language))
+
+
+@pytest.mark.parametrize(
+    ("subject", "language", "expected"),
+    [
+        ("the CCPV", "en", True),
+        ("the Centre's Community Safety Fund", "en", True),
+        ("In the coming months the Centre", "en", True),
+        ("A focus of the European Centre", "en", False),
+        ("This operation", "en", False),
+        ("le Fonds pour la sécurité des collectivités du Centre", "fr", True),
+        ("l'Agence", "fr", True),
+        ("la stratégie du Centre", "fr", False),
+    ],
+)
+def test_a_subject_headed_by_an_organisation(subject: str, language: str,
+                                             expected: bool) -> None:
+    from communique_nlp.learn.commitment import names_an_organisation
+
+    assert names_an_organisation(subject, language) is expected
