@@ -85,6 +85,7 @@ class _Cues:
     calls_on: re.Pattern[str]  # 'calls upon governments to': what follows is asked of others
     attributed: re.Pattern[str]  # ', the spokesperson said': someone's words reported
     agent_markers: frozenset[str]  # 'by', 'par': the doer of a passive named after it
+    accompaniments: frozenset[str]  # 'joined', 'accompagné': a passive of an event's logistics
     organisation_pronouns: frozenset[str]  # 'it', 'il': an organisation named just before
     language: str
 
@@ -155,6 +156,7 @@ def _cues(language: str) -> _Cues:
                                          for verb in data["attributions"][language])
                               + r")\b"),
         agent_markers=frozenset(fold(w) for w in data["agent_markers"][language]),
+        accompaniments=frozenset(fold(w) for w in data["accompaniments"][language]),
         organisation_pronouns=frozenset(
             fold(w) for w in data["organisation_subjects"]["pronouns"][language]),
         language=language,
@@ -438,7 +440,7 @@ def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quot
             rejections.append("quoted")
             continue  # '... will be announced on the website," Europol said'
         if match.label_ == PASSIVE:
-            reason = _passive_rejection(_near_subject(sentence, end), rest, cues)
+            reason = _passive_rejection(_near_subject(sentence, end), match, rest, cues)
             if reason:
                 rejections.append(reason)
                 continue
@@ -472,12 +474,14 @@ def _closes_quote(text: str) -> bool:
     return bool(marks) and marks[0] in "»”"
 
 
-def _passive_rejection(subject: str, rest: Span, cues: _Cues) -> str | None:
+def _passive_rejection(subject: str, passive: Span, rest: Span, cues: _Cues) -> str | None:
     """Why a passive future is no undertaking of the parties: a negated subject ('No further
-    details will be provided'), or a doer named after it that is not a party ('will be joined
-    by his counterparts')."""
+    details will be provided'), an event's logistics ('will be joined by his counterparts'), or
+    a doer named after it that is not a party ('will be assisted by volunteers')."""
     if set(re.findall(r"[\w'’]+", fold(subject).replace("’", "'"))) & cues.negations:
         return "negated"
+    if fold(passive[-1].text) in cues.accompaniments:
+        return "logistics"
     if len(rest) and rest[0].norm_ in cues.agent_markers:
         agent = re.split(r"[,;:]", rest[1:].text)[0]
         if not _names_party(agent, cues):
