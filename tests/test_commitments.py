@@ -339,3 +339,21 @@ def test_a_subject_headed_by_an_organisation(subject: str, language: str,
     from communique_nlp.learn.commitment import names_an_organisation
 
     assert names_an_organisation(subject, language) is expected
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("The Commission proposed a new border agency. The agency will be based in Vienna.", "en"),
+    ("La Commission a proposé de créer une agence. Elle sera installée à Vienne.", "fr"),
+])
+def test_a_future_describing_a_proposal_is_no_undertaking(text: str, language: str) -> None:
+    from communique_nlp.stages.commitments import _sentences_seen
+
+    last = _sentences_seen(text, language)[-1]
+    assert last.found is None and "proposal" in last.rejections
+
+
+def test_a_future_after_welcoming_a_proposal_in_the_same_sentence_stands() -> None:
+    from communique_nlp.stages.commitments import _sentences_seen
+
+    (seen,) = _sentences_seen("We welcome the proposal and will adopt it by June.", "en")
+    assert seen.found is not None

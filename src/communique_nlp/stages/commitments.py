@@ -80,6 +80,7 @@ class _Cues:
     determiners: frozenset[str]  # norms that start a noun phrase ('agreed on the catch')
     obligation: re.Pattern[str]  # 'need to', 'devaient': in a clause, as good as a future
     past_marker: re.Pattern[str]  # 'last year', 'l'an dernier': a past event recounted
+    proposal: re.Pattern[str]  # 'proposed', 'proposition': the futures after it describe it
     clause_openers: frozenset[str]  # 'that', 'how': a future after one is reported
     negations: frozenset[str]  # 'no', 'aucun': 'No further details will be provided'
     calls_on: re.Pattern[str]  # 'calls upon governments to': what follows is asked of others
@@ -148,6 +149,7 @@ def _cues(language: str) -> _Cues:
                               for n in norms(nlp, word)),
         obligation=_any_of(data["obligations"][language]),
         past_marker=_any_of([fold(marker) for marker in data["past_markers"][language]]),
+        proposal=_any_of(data["proposals"][language]),
         clause_openers=frozenset(fold(w) for w in data["clause_openers"][language]),
         negations=frozenset(fold(w) for w in data["negations"][language]),
         calls_on=_any_of([fold(call) for call in data["calls_on"][language]]),
@@ -335,6 +337,8 @@ def _sentences_seen(text: str, language: str, skip_last: bool = False,
     found = sentences(language, text)
     previous = {sentence.start: text[before.start_char:before.end_char]
                 for before, sentence in pairwise(found)}
+    proposal = cues.proposal.search(text) if matches else None
+    proposed_by = proposal.end() if proposal else len(text) + 1  # where a proposal was made
     if skip_last:
         found = found[:-1]
     if only_last:
@@ -348,7 +352,8 @@ def _sentences_seen(text: str, language: str, skip_last: bool = False,
                   if m.end <= sentence.end]
         rejections: list[str] = []
         undertaking = _undertaking(sentence, inside, cues, quoted, rejections,
-                                   previous.get(sentence.start, ""))
+                                   previous.get(sentence.start, ""),
+                                   proposed_by <= sentence.start_char)
         first = min(inside, key=lambda s: (s.start, -len(s))) if inside else None
         subject: frozenset[str] = frozenset()
         before: tuple[str, ...] = ()
@@ -375,10 +380,12 @@ def _sentences_seen(text: str, language: str, skip_last: bool = False,
 
 
 def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quoted,
-                 rejections: list[str], antecedent: str = "") -> _Found | None:
+                 rejections: list[str], antecedent: str = "",
+                 after_proposal: bool = False) -> _Found | None:
     """The first valid commitment cue among ``matches`` in ``sentence``, with its actor; why
     the others were turned down goes to ``rejections``. ``antecedent`` is the sentence before,
-    which a pronoun subject may stand for ('... opened the Prevention Centre. It will train')."""
+    which a pronoun subject may stand for ('... opened the Prevention Centre. It will train');
+    ``after_proposal`` says a proposal is made earlier in the paragraph."""
     if not matches:
         return None
     if sentence.start_char in quoted:
@@ -405,6 +412,9 @@ def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quot
         if cues.calls_on.search(re.split(r"[;:]", before)[-1]):
             rejections.append("call_on")
             continue  # 'calls upon governments to acknowledge and commit to': theirs to make
+        if after_proposal and (info.needs_actor or match.label_ == PASSIVE):
+            rejections.append("proposal")
+            continue  # 'The Commission proposed a new agency. The agency will be based in'
         searched = PASSIVE_SUBJECT_WORDS if match.label_ == PASSIVE else SUBJECT_WORDS
         if (info.needs_actor or match.label_ == PASSIVE) and _in_subordinate_clause(
                 before, cues, searched):
