@@ -227,6 +227,8 @@ def test_a_passive_future_is_the_parties_undertaking(sentence: str, language: st
         ("Ministers will be joined by their G7 counterparts at the summit.", "en", "logistics"),
         ("La ministre sera accompagnée de ses homologues du G7 lors du sommet.", "fr",
          "logistics"),
+        ("More details will be released on the day of the summit.", "en", "logistics"),
+        ("D'autres précisions seront communiquées la semaine prochaine.", "fr", "logistics"),
         ("The pledge calls upon all states to commit to ending the practice.", "en", "call_on"),
         ("We will publish the results next month,” the spokesperson said.", "en", "quoted"),
         ("Gangs intending to exploit the border were dismantled.", "en", "participle"),

@@ -87,6 +87,7 @@ class _Cues:
     attributed: re.Pattern[str]  # ', the spokesperson said': someone's words reported
     agent_markers: frozenset[str]  # 'by', 'par': the doer of a passive named after it
     accompaniments: frozenset[str]  # 'joined', 'accompagné': a passive of an event's logistics
+    announced: frozenset[str]  # 'details': 'More details will be released' is logistics too
     organisation_pronouns: frozenset[str]  # 'it', 'il': an organisation named just before
     language: str
 
@@ -159,6 +160,7 @@ def _cues(language: str) -> _Cues:
                               + r")\b"),
         agent_markers=frozenset(fold(w) for w in data["agent_markers"][language]),
         accompaniments=frozenset(fold(w) for w in data["accompaniments"][language]),
+        announced=frozenset(fold(w) for w in data["announced"][language]),
         organisation_pronouns=frozenset(
             fold(w) for w in data["organisation_subjects"]["pronouns"][language]),
         language=language,
@@ -486,11 +488,13 @@ def _closes_quote(text: str) -> bool:
 
 def _passive_rejection(subject: str, passive: Span, rest: Span, cues: _Cues) -> str | None:
     """Why a passive future is no undertaking of the parties: a negated subject ('No further
-    details will be provided'), an event's logistics ('will be joined by his counterparts'), or
-    a doer named after it that is not a party ('will be assisted by volunteers')."""
-    if set(re.findall(r"[\w'’]+", fold(subject).replace("’", "'"))) & cues.negations:
+    details will be provided'), an event's logistics ('will be joined by his counterparts',
+    'More details will be released'), or a doer named after it that is not a party ('will be
+    assisted by volunteers')."""
+    words = set(re.findall(r"[\w'’]+", fold(subject).replace("’", "'")))
+    if words & cues.negations:
         return "negated"
-    if fold(passive[-1].text) in cues.accompaniments:
+    if fold(passive[-1].text) in cues.accompaniments or words & cues.announced:
         return "logistics"
     if len(rest) and rest[0].norm_ in cues.agent_markers:
         agent = re.split(r"[,;:]", rest[1:].text)[0]
