@@ -221,7 +221,14 @@ def test_a_passive_future_is_the_parties_undertaking(sentence: str, language: st
         ("No further details will be released about the suspects.", "en", "negated"),
         ("Aucune autre mesure ne sera prise contre les suspects.", "fr", "negated"),
         ("The minister will be joined by several journalists on the visit.", "en",
+         "logistics"),
+        ("The minister will be assisted by several volunteers on the visit.", "en",
          "third_party"),
+        ("Ministers will be joined by their G7 counterparts at the summit.", "en", "logistics"),
+        ("La ministre sera accompagnée de ses homologues du G7 lors du sommet.", "fr",
+         "logistics"),
+        ("More details will be released on the day of the summit.", "en", "logistics"),
+        ("D'autres précisions seront communiquées la semaine prochaine.", "fr", "logistics"),
         ("The pledge calls upon all states to commit to ending the practice.", "en", "call_on"),
         ("We will publish the results next month,” the spokesperson said.", "en", "quoted"),
         ("Gangs intending to exploit the border were dismantled.", "en", "participle"),
@@ -272,3 +279,83 @@ def test_a_list_item_of_two_sentences_whose_first_has_no_cue_is_one_candidate() 
         "area of operation.")
     assert found[1:] == ["The ministers reaffirmed their determination to dismantle the "
                          "networks.", "They further committed to share passenger data."]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "cue"),
+    [
+        # an acronym, an organisation's name, one whose review it is
+        ("As a hub of expertise, the NCPV will support local prevention networks.", "en", "will"),
+        ("The Agency's new Prevention Fund will finance research on online hate.", "en", "will"),
+        ("The Board's review will examine how threats against diaspora groups are handled.",
+         "en", "will"),
+        # a French simple future after a name, its head first
+        ("Dans ce cadre, le Bureau de la prévention du Québec appuiera les organismes locaux.",
+         "fr", "Québec appuiera"),
+        # a pronoun after a sentence that names an organisation
+        ("The Minister opened the new Prevention Centre. It will train frontline workers.",
+         "en", "will"),
+        ("Le ministre a inauguré le Centre de prévention. Il formera les intervenants.", "fr",
+         "Il formera"),
+    ],
+)
+def test_an_organisation_or_a_pronoun_for_one_undertakes(text: str, language: str,
+                                                         cue: str) -> None:
+    from communique_nlp.stages.commitments import _sentences_seen
+
+    seen = _sentences_seen(text, language)
+    assert seen[-1].found is not None and seen[-1].found.cue == cue
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("A focus of the new Prevention Centre will be online fraud.", "en"),
+        ("The Minister met the families. It will take years to rebuild trust.", "en"),
+        ("Les policiers ont fouillé le quartier. Il faudra des semaines pour tout analyser.",
+         "fr"),
+        ("Christiane Dumira et ses collègues ont présenté le bilan.", "fr"),
+    ],
+)
+def test_no_organisation_acts_here(text: str, language: str) -> None:
+    from communique_nlp.stages.commitments import _sentences_seen
+
+    assert all(seen.found is None for seen in _sentences_seen(text, language))
+
+
+@pytest.mark.parametrize(
+    ("subject", "language", "expected"),
+    [
+        ("the CCPV", "en", True),
+        ("the Centre's Community Safety Fund", "en", True),
+        ("In the coming months the Centre", "en", True),
+        ("A focus of the European Centre", "en", False),
+        ("This operation", "en", False),
+        ("le Fonds pour la sécurité des collectivités du Centre", "fr", True),
+        ("l'Agence", "fr", True),
+        ("la stratégie du Centre", "fr", False),
+    ],
+)
+def test_a_subject_headed_by_an_organisation(subject: str, language: str,
+                                             expected: bool) -> None:
+    from communique_nlp.learn.commitment import names_an_organisation
+
+    assert names_an_organisation(subject, language) is expected
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("The Commission proposed a new border agency. The agency will be based in Vienna.", "en"),
+    ("La Commission a proposé de créer une agence. Elle sera installée à Vienne.", "fr"),
+])
+def test_a_future_describing_a_proposal_is_no_undertaking(text: str, language: str) -> None:
+    from communique_nlp.stages.commitments import _sentences_seen
+
+    last = _sentences_seen(text, language)[-1]
+    assert last.found is None and "proposal" in last.rejections
+
+
+def test_a_future_after_welcoming_a_proposal_in_the_same_sentence_stands() -> None:
+    from communique_nlp.stages.commitments import _sentences_seen
+
+    (seen,) = _sentences_seen("We welcome the proposal and will adopt it by June.", "en")
+    assert seen.found is not None

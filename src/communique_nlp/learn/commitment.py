@@ -217,6 +217,8 @@ def _subject_and_verb(text: str, folded: str, language: str,
         subject = "body"
     elif words & third_parties:
         subject = "third_party"
+    elif names_an_organisation(" ".join(original), language):
+        subject = "organisation"
     elif before and before[-1] in pronouns:
         subject = "pronoun"
     elif not before:
@@ -232,6 +234,49 @@ def _subject_and_verb(text: str, folded: str, language: str,
     clause = ["clause:subordinate"] if in_clause else []
     return [*clause, f"verb:{verb}", f"subject_is:{subject}", f"subject_verb:{subject}+{verb}",
             f"subject_verb_at:{subject}+{verb}+{start < 80}"]
+
+
+def names_an_organisation(subject: str, language: str) -> bool:
+    """A subject headed by an acronym or an organisation's name, known or not ('the NCPV',
+    'le Bureau de la prévention du Québec'; not 'a focus of the Centre').
+
+    The subject's noun phrase opens at its last determiner not governed by a preposition (or at
+    its first word); its head is the last word before the next preposition."""
+    links, heads, determiners = _organisation_words(language)
+    words = [word.strip(",;:()") for word in _SUBJECT_WORD.findall(subject)]
+    folded = [fold(word).replace("’", "'") for word in words]
+    start = next((i + 1 for i in range(len(words) - 1, -1, -1)
+                  if folded[i] in determiners and folded[i] not in links
+                  and (i == 0 or folded[i - 1] not in links)), 0)
+    end = next((i for i in range(start, len(words)) if folded[i] in links), len(words))
+    if end <= start:
+        return False
+    # the head, or an organisation whose it is ('the Board's review')
+    named = [re.sub(r"['’]s$", "", word) for word in words[start:end - 1]
+             if re.search(r"['’]s$", word)] + [re.sub(r"['’]s$", "", words[end - 1])]
+    return any(_ACRONYM.fullmatch(word) or (word[:1].isupper() and fold(word) in heads)
+               or (word is named[-1] and fold(word) in heads) for word in named)
+
+
+def mentions_an_organisation(text: str, language: str) -> bool:
+    """An organisation's name in ``text``: a capitalised head word ('the Centre's Fund', 'du
+    Comité'), what a pronoun in the next sentence may stand for."""
+    _, heads, _ = _organisation_words(language)
+    return any(word[:1].isupper() and fold(word) in heads
+               for word in _CAPITALISED.findall(text))
+
+
+_CAPITALISED = re.compile(r"(?<![\w'’-])[^\W\d_a-zà-ÿ][^\W\d_]*")
+_SUBJECT_WORD = re.compile(r"\b[^\W\d_]{1,2}['’](?=[^\W\d_])|[^\s'’]\S*")
+
+
+@cache
+def _organisation_words(language: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Prepositions that end an organisation's head, its head words, and the determiners that
+    open its noun phrase, folded."""
+    data = load_yaml("commitments.yaml")["organisation_subjects"]
+    return tuple(frozenset(fold(w) for w in data[key][language])  # type: ignore[return-value]
+                 for key in ("links", "heads", "determiners"))
 
 
 def _names_a_body(text: str, language: str) -> bool:

@@ -23,6 +23,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +45,9 @@ FUTURE = "future tense"  # the label of a subject followed by a verb in the futu
 PASSIVE = "passive future"  # 'will be reviewed', 'sera renforcée': the agent left unsaid
 MAX_ACTOR_CHARS = 160
 SUBJECT_WORDS = 8  # words before a future's subject searched for a clause opener
+NEAR_SUBJECT_WORDS = 6  # a modal's subject: its last words name the party ('criminal groups')
+# an organisation's name, its head first ('le Bureau de la prévention de la violence du Québec')
+ORGANISATION_WORDS = 12
 # a passive future's subject is what is acted on, however long ('all communications of
 # investigative value will be encrypted'): its whole clause is searched
 PASSIVE_SUBJECT_WORDS = 30
@@ -76,11 +80,15 @@ class _Cues:
     determiners: frozenset[str]  # norms that start a noun phrase ('agreed on the catch')
     obligation: re.Pattern[str]  # 'need to', 'devaient': in a clause, as good as a future
     past_marker: re.Pattern[str]  # 'last year', 'l'an dernier': a past event recounted
+    proposal: re.Pattern[str]  # 'proposed', 'proposition': the futures after it describe it
     clause_openers: frozenset[str]  # 'that', 'how': a future after one is reported
     negations: frozenset[str]  # 'no', 'aucun': 'No further details will be provided'
     calls_on: re.Pattern[str]  # 'calls upon governments to': what follows is asked of others
     attributed: re.Pattern[str]  # ', the spokesperson said': someone's words reported
     agent_markers: frozenset[str]  # 'by', 'par': the doer of a passive named after it
+    accompaniments: frozenset[str]  # 'joined', 'accompagné': a passive of an event's logistics
+    announced: frozenset[str]  # 'details': 'More details will be released' is logistics too
+    organisation_pronouns: frozenset[str]  # 'it', 'il': an organisation named just before
     language: str
 
 
@@ -142,6 +150,7 @@ def _cues(language: str) -> _Cues:
                               for n in norms(nlp, word)),
         obligation=_any_of(data["obligations"][language]),
         past_marker=_any_of([fold(marker) for marker in data["past_markers"][language]]),
+        proposal=_any_of(data["proposals"][language]),
         clause_openers=frozenset(fold(w) for w in data["clause_openers"][language]),
         negations=frozenset(fold(w) for w in data["negations"][language]),
         calls_on=_any_of([fold(call) for call in data["calls_on"][language]]),
@@ -150,6 +159,10 @@ def _cues(language: str) -> _Cues:
                                          for verb in data["attributions"][language])
                               + r")\b"),
         agent_markers=frozenset(fold(w) for w in data["agent_markers"][language]),
+        accompaniments=frozenset(fold(w) for w in data["accompaniments"][language]),
+        announced=frozenset(fold(w) for w in data["announced"][language]),
+        organisation_pronouns=frozenset(
+            fold(w) for w in data["organisation_subjects"]["pronouns"][language]),
         language=language,
     )
 
@@ -165,9 +178,12 @@ def _future_pattern(future: dict[str, Any] | None,
     if not future:
         return None
     subjects = sorted(set(future.get("subjects") or []) | issuers, key=len, reverse=True)
-    alternatives = "|".join(map(re.escape, subjects))
-    return re.compile(rf"(?i)(?<![\w'’-])(?:{alternatives})\s+[^\W\d_]+?(?:{future['endings']})"
-                      r"(?![\w-])")
+    alternatives = "|".join([*map(re.escape, subjects), *([future["name"]] if future.get("name")
+                                                           else [])])
+    impersonal = "|".join(map(re.escape, future.get("impersonal") or [])) or "(?!)"
+    # the verb in lower case: a first name and a surname ('Anne Dumira') are no subject and verb
+    return re.compile(rf"(?i)(?<![\w'’-])(?:{alternatives})\s+(?!(?:{impersonal})\b)"
+                      rf"(?-i:(?=[a-zà-ÿ]))[^\W\d_]+?(?:{future['endings']})(?![\w-])")
 
 
 def _future_matches(doc: Doc, text: str, cues: _Cues) -> list[Span]:
@@ -321,6 +337,10 @@ def _sentences_seen(text: str, language: str, skip_last: bool = False,
         return []  # no sentence here can be an undertaking: not even split
     quoted = _Quoted(_quoted_spans(text) if matches else [])
     found = sentences(language, text)
+    previous = {sentence.start: text[before.start_char:before.end_char]
+                for before, sentence in pairwise(found)}
+    proposal = cues.proposal.search(text) if matches else None
+    proposed_by = proposal.end() if proposal else len(text) + 1  # where a proposal was made
     if skip_last:
         found = found[:-1]
     if only_last:
@@ -333,7 +353,9 @@ def _sentences_seen(text: str, language: str, skip_last: bool = False,
                                      bisect_left(starts, sentence.end)]
                   if m.end <= sentence.end]
         rejections: list[str] = []
-        undertaking = _undertaking(sentence, inside, cues, quoted, rejections)
+        undertaking = _undertaking(sentence, inside, cues, quoted, rejections,
+                                   previous.get(sentence.start, ""),
+                                   proposed_by <= sentence.start_char)
         first = min(inside, key=lambda s: (s.start, -len(s))) if inside else None
         subject: frozenset[str] = frozenset()
         before: tuple[str, ...] = ()
@@ -360,9 +382,12 @@ def _sentences_seen(text: str, language: str, skip_last: bool = False,
 
 
 def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quoted,
-                 rejections: list[str]) -> _Found | None:
+                 rejections: list[str], antecedent: str = "",
+                 after_proposal: bool = False) -> _Found | None:
     """The first valid commitment cue among ``matches`` in ``sentence``, with its actor; why
-    the others were turned down goes to ``rejections``."""
+    the others were turned down goes to ``rejections``. ``antecedent`` is the sentence before,
+    which a pronoun subject may stand for ('... opened the Prevention Centre. It will train');
+    ``after_proposal`` says a proposal is made earlier in the paragraph."""
     if not matches:
         return None
     if sentence.start_char in quoted:
@@ -389,6 +414,9 @@ def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quot
         if cues.calls_on.search(re.split(r"[;:]", before)[-1]):
             rejections.append("call_on")
             continue  # 'calls upon governments to acknowledge and commit to': theirs to make
+        if after_proposal and (info.needs_actor or match.label_ == PASSIVE):
+            rejections.append("proposal")
+            continue  # 'The Commission proposed a new agency. The agency will be based in'
         searched = PASSIVE_SUBJECT_WORDS if match.label_ == PASSIVE else SUBJECT_WORDS
         if (info.needs_actor or match.label_ == PASSIVE) and _in_subordinate_clause(
                 before, cues, searched):
@@ -411,7 +439,9 @@ def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quot
             rejections.append("third_party")
             continue  # a third party's undertaking ('the internet companies committed to', 'a
             # hosting service provider will')
-        if info.needs_actor and not _names_party(_near_subject(sentence, end), cues):
+        if info.needs_actor and not (_subject_names_party(sentence, end, cues)
+                                     or _stands_for_organisation(sentence, end, antecedent,
+                                                                 cues)):
             rejections.append("no_party")
             continue
         rest = sentence.doc[match.end:sentence.end]
@@ -422,7 +452,7 @@ def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quot
             rejections.append("quoted")
             continue  # '... will be announced on the website," Europol said'
         if match.label_ == PASSIVE:
-            reason = _passive_rejection(_near_subject(sentence, end), rest, cues)
+            reason = _passive_rejection(_near_subject(sentence, end), match, rest, cues)
             if reason:
                 rejections.append(reason)
                 continue
@@ -456,12 +486,16 @@ def _closes_quote(text: str) -> bool:
     return bool(marks) and marks[0] in "»”"
 
 
-def _passive_rejection(subject: str, rest: Span, cues: _Cues) -> str | None:
+def _passive_rejection(subject: str, passive: Span, rest: Span, cues: _Cues) -> str | None:
     """Why a passive future is no undertaking of the parties: a negated subject ('No further
-    details will be provided'), or a doer named after it that is not a party ('will be joined
-    by his counterparts')."""
-    if set(re.findall(r"[\w'’]+", fold(subject).replace("’", "'"))) & cues.negations:
+    details will be provided'), an event's logistics ('will be joined by his counterparts',
+    'More details will be released'), or a doer named after it that is not a party ('will be
+    assisted by volunteers')."""
+    words = set(re.findall(r"[\w'’]+", fold(subject).replace("’", "'")))
+    if words & cues.negations:
         return "negated"
+    if fold(passive[-1].text) in cues.accompaniments or words & cues.announced:
+        return "logistics"
     if len(rest) and rest[0].norm_ in cues.agent_markers:
         agent = re.split(r"[,;:]", rest[1:].text)[0]
         if not _names_party(agent, cues):
@@ -510,12 +544,29 @@ def _opening_phrase(segment: str, cues: _Cues) -> bool:
     return segment.rstrip().endswith(",") and bool(words) and words[0] in cues.introducers
 
 
-def _near_subject(sentence: Span, end: int) -> str:
+def _subject_names_party(sentence: Span, end: int, cues: _Cues) -> bool:
+    """The subject of the cue ending at ``end`` names a party: a party among its last words,
+    or an organisation, known or not, heading its clause ('the NCPV', 'le Bureau de la
+    prévention du Québec'): in the parties' text, one of theirs."""
+    return (_names_party(_near_subject(sentence, end), cues)
+            or learned.names_an_organisation(_near_subject(sentence, end, ORGANISATION_WORDS),
+                                             cues.language))
+
+
+def _stands_for_organisation(sentence: Span, end: int, antecedent: str, cues: _Cues) -> bool:
+    """A pronoun subject ('it', 'il') after a sentence that names an organisation: the
+    organisation acts ('... a inauguré le Centre de prévention. Il formera les intervenants')."""
+    subject = fold(_near_subject(sentence, end, 1))
+    return (subject in cues.organisation_pronouns
+            and learned.mentions_an_organisation(antecedent, cues.language))
+
+
+def _near_subject(sentence: Span, end: int, words: int = NEAR_SUBJECT_WORDS) -> str:
     """The words right before a modal ('... have shown that criminal groups will'): its
     subject, not a party named earlier in the sentence."""
     clause = re.split(r",|;|\b(?:that|which|who|que|qui|when|where|lorsque|quand)\b",
                       sentence.doc[sentence.start:end].text, flags=re.IGNORECASE)[-1]
-    return " ".join(clause.split()[-6:])
+    return " ".join(clause.split()[-words:])
 
 
 def _names_party(subject: str, cues: _Cues) -> bool:
