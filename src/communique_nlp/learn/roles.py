@@ -185,7 +185,7 @@ def _standing(index: int, blocks: Sequence[Block], classes: Sequence[str | None]
         "after_last_text": float(last_text >= 0 and index > last_text),
         f"short_run={_bucket(runs[index], (0, 1, 2, 4))}": 1.0,
         "generic_heading": float(rules.is_generic_heading(text)),
-        "acronym": float(len(words) == 1 and text.isupper() and len(text) <= 10),
+        "acronym": float(rules.is_acronym(text)),
         "name_like": float(2 <= len(words) <= 4 and all(w[:1].isupper() for w in words)
                            and not any(c.isdigit() for c in text)
                            and not {fold(w) for w in words} & function_words),
@@ -266,8 +266,10 @@ def _context(block: Block, nxt: Block | None) -> dict[str, float]:
         "colon&next_glyph": float(text.endswith(":") and nxt is not None
                                   and nxt.glyph is not None),
         "label_heading": float(text.endswith(":") and rules._label_heading(text)),
-        # 'Suggested response:' over bullets heads them; 'Key measures include:' leads them in
+        # 'Suggested response:' over bullets heads them; 'Key measures include:' leads them
+        # in; a form's field ('- Date received:' over '- 18 June 2025') is an item itself
         "label_heading&next_glyph": float(text.endswith(":") and rules._label_heading(text)
+                                          and block.glyph is None
                                           and nxt is not None and nxt.glyph is not None),
         # 'Enjeu ou question :' over a paragraph heads it; 'Date fournie :' over '26 nov.
         # 2019' is a form's field
@@ -296,10 +298,21 @@ def decide(model: LinearModel, blocks: list[Block], rule_verdicts: Sequence[str]
     title_label = fold(blocks[title].text) if title is not None else None
     headings = frozenset(i for i, p in enumerate(probabilities)
                          if fold(blocks[i].text) != title_label
-                         and p.get(HEADING, 0.0) >= HEADING_THRESHOLD)
+                         and p.get(HEADING, 0.0) >= HEADING_THRESHOLD
+                         and not _never_heading(blocks[i].text))
     items = frozenset(i for i, p in enumerate(probabilities)
                       if i != title and i not in headings and p.get(ITEM, 0.0) >= ITEM_THRESHOLD)
     return rules.Roles(title=title, headings=headings, items=items)
+
+
+def _never_heading(text: str) -> bool:
+    """Lines that head nothing, whatever their shape says: an acronym alone that is no known
+    heading ('NCA', 'JPEG': a logo, a credit, a file type) and a line with a comma inside (a
+    sentence the layout cut, a name with its office, a dateline; headings are noun phrases
+    and hardly ever hold one)."""
+    if rules.is_acronym(text):
+        return not rules.heading_kind(text) and not rules.is_generic_heading(text)
+    return "," in text
 
 
 def _title_window(rows: Sequence[Mapping[str, float]]) -> list[int]:
