@@ -142,12 +142,13 @@ def test_a_form_field_printed_as_an_item_is_no_label_over_bullets() -> None:
     assert rows[0]["label_heading&next_glyph"] == 0.0
 
 
-def test_an_acronym_alone_and_a_line_with_a_comma_head_nothing() -> None:
+def test_an_acronym_a_line_with_a_comma_and_a_field_value_head_nothing() -> None:
     blocks = [Block("Bilan de l'opération conjointe"), Block("OCRTEH"), Block("CONTEXTE"),
               Block("Le parquet a ouvert une enquête, selon la"), Block("Suites judiciaires"),
+              Block("Durée de la mission : 18 mois"),
               Block("Les enquêteurs ont interpellé douze personnes dans trois départements et "
                     "saisi des documents falsifiés ainsi que plusieurs véhicules.")]
     every_line_a_heading = LinearModel(labels=("heading", "item", "other", "title"),
                                        bias=(5.0, 0.0, 0.0, 0.0), weights={})
     decided = roles.decide(every_line_a_heading, blocks, seg.rule_roles(blocks))
-    assert decided.headings == frozenset({0, 2, 4, 5})
+    assert decided.headings == frozenset({0, 2, 4, 6})

@@ -36,6 +36,8 @@ SHORT_WORDS = 6  # the words of lines this short are features (chrome is a close
 _WORD = re.compile(r"[^\W\d_]+")
 _ADDRESS = re.compile(r"https?://|www\.|@\w|\+\d{2}|\.(?:pdf|jpe?g|png)\b", re.IGNORECASE)
 _TIME = re.compile(r"^\d{1,2}[:h.]\d{2}(?:\s*[ap]\.?m\.?)?$", re.IGNORECASE)
+# a field and its value: 'Durée du projet : 2 ans', 'Phone: 613 555 0192', '10:00'
+_FIELD_VALUE = re.compile(r"\w\s?:\s?[^:]*\d")
 _LIST_CONTINUES = re.compile(r"(?:;|[;,]\s*(?:and|et|or|ou))$")
 _NUMBERED = re.compile(r"^((?:\d{1,2}|[IVX]{1,4}|[A-Ha-h])[.)])\s")
 _SURNAME = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý'’-]{2,}$")  # 'MILLER' after a given name
@@ -307,12 +309,12 @@ def decide(model: LinearModel, blocks: list[Block], rule_verdicts: Sequence[str]
 
 def _never_heading(text: str) -> bool:
     """Lines that head nothing, whatever their shape says: an acronym alone that is no known
-    heading ('NCA', 'JPEG': a logo, a credit, a file type) and a line with a comma inside (a
+    heading ('NCA', 'JPEG': a logo, a credit, a file type), a line with a comma inside (a
     sentence the layout cut, a name with its office, a dateline; headings are noun phrases
-    and hardly ever hold one)."""
+    and hardly ever hold one) and a field with its value ('Durée du projet : 2 ans')."""
     if rules.is_acronym(text):
         return not rules.heading_kind(text) and not rules.is_generic_heading(text)
-    return "," in text
+    return "," in text or bool(_FIELD_VALUE.search(text))
 
 
 def _title_window(rows: Sequence[Mapping[str, float]]) -> list[int]:
