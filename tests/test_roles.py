@@ -142,6 +142,14 @@ def test_a_form_field_printed_as_an_item_is_no_label_over_bullets() -> None:
     assert rows[0]["label_heading&next_glyph"] == 0.0
 
 
+def test_a_common_heading_is_a_kind_of_its_own() -> None:
+    blocks = [Block("Principaux résultats"), Block("Contexte"), Block("Mesures prises")]
+    rows = roles.features(blocks, ["text"] * len(blocks))
+    assert rows[0]["kind=generic"] == 1.0 and "no_kind" not in rows[0]
+    assert rows[1]["kind=background"] == 1.0
+    assert rows[2]["no_kind"] == 1.0
+
+
 def test_an_acronym_a_line_with_a_comma_and_a_field_value_head_nothing() -> None:
     blocks = [Block("Bilan de l'opération conjointe"), Block("OCRTEH"), Block("CONTEXTE"),
               Block("Le parquet a ouvert une enquête, selon la"), Block("Suites judiciaires"),

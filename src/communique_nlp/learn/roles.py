@@ -86,7 +86,8 @@ def _own(block: Block, index: int, blocks: Sequence[Block], rule_role: str,
     found: dict[str, float] = {
         "bias_block": 1.0,
         f"rule={rule_role}": 1.0,
-        f"kind={kind}" if kind else "no_kind": 1.0,
+        f"kind={kind}" if kind else (
+            "kind=generic" if rules.is_generic_heading(text) else "no_kind"): 1.0,
         f"position={_bucket(index, (0, 1, 2, 4, 8, 16, 32))}": 1.0,
         "before_text": float(index < first_text),
         "first_text": float(index == first_text),
