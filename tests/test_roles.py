@@ -134,3 +134,29 @@ def test_a_colon_label_over_bullets_is_told_from_a_lead_in() -> None:
     rows = roles.features(blocks, ["text"] * len(blocks))
     assert rows[0]["label_heading&next_glyph"] == 1.0
     assert rows[2]["label_heading&next_glyph"] == 0.0
+
+
+def test_a_form_field_printed_as_an_item_is_no_label_over_bullets() -> None:
+    blocks = [Block("Date de réception :", glyph="-"), Block("3 mars 2026", glyph="-")]
+    rows = roles.features(blocks, ["item"] * len(blocks))
+    assert rows[0]["label_heading&next_glyph"] == 0.0
+
+
+def test_a_common_heading_is_a_kind_of_its_own() -> None:
+    blocks = [Block("Principaux résultats"), Block("Contexte"), Block("Mesures prises")]
+    rows = roles.features(blocks, ["text"] * len(blocks))
+    assert rows[0]["kind=generic"] == 1.0 and "no_kind" not in rows[0]
+    assert rows[1]["kind=background"] == 1.0
+    assert rows[2]["no_kind"] == 1.0
+
+
+def test_an_acronym_a_line_with_a_comma_and_a_field_value_head_nothing() -> None:
+    blocks = [Block("Bilan de l'opération conjointe"), Block("OCRTEH"), Block("CONTEXTE"),
+              Block("Le parquet a ouvert une enquête, selon la"), Block("Suites judiciaires"),
+              Block("Durée de la mission : 18 mois"),
+              Block("Les enquêteurs ont interpellé douze personnes dans trois départements et "
+                    "saisi des documents falsifiés ainsi que plusieurs véhicules.")]
+    every_line_a_heading = LinearModel(labels=("heading", "item", "other", "title"),
+                                       bias=(5.0, 0.0, 0.0, 0.0), weights={})
+    decided = roles.decide(every_line_a_heading, blocks, seg.rule_roles(blocks))
+    assert decided.headings == frozenset({0, 2, 4, 6})

@@ -171,3 +171,18 @@ def test_a_common_heading_is_no_title_candidate() -> None:
     assert not seg._is_title_candidate(Block("Prochaines étapes"))
     assert not seg._is_title_candidate(Block("Suggested response"))
     assert seg._is_title_candidate(Block("Les ministres adoptent un plan contre les passeurs"))
+
+
+def test_a_byline_is_no_heading_nor_title_candidate() -> None:
+    assert seg._is_byline("Par Camille Martin")
+    assert seg._is_byline("By: the Director of Operations")
+    assert not seg._is_byline("Par ailleurs")
+    assert not seg._is_byline("By the numbers")
+    assert not seg._heading_candidate(Block("By Northern Policy Review"))
+    assert not seg._is_title_candidate(Block("Par Camille Martin"))
+
+
+def test_an_acronym_is_one_short_word_in_capitals() -> None:
+    assert seg.is_acronym("OCRTEH")
+    assert not seg.is_acronym("Contexte")
+    assert not seg.is_acronym("HOME AFFAIRS")

@@ -36,6 +36,8 @@ SHORT_WORDS = 6  # the words of lines this short are features (chrome is a close
 _WORD = re.compile(r"[^\W\d_]+")
 _ADDRESS = re.compile(r"https?://|www\.|@\w|\+\d{2}|\.(?:pdf|jpe?g|png)\b", re.IGNORECASE)
 _TIME = re.compile(r"^\d{1,2}[:h.]\d{2}(?:\s*[ap]\.?m\.?)?$", re.IGNORECASE)
+# a field and its value: 'Durée du projet : 2 ans', 'Phone: 613 555 0192', '10:00'
+_FIELD_VALUE = re.compile(r"\w\s?:\s?[^:]*\d")
 _LIST_CONTINUES = re.compile(r"(?:;|[;,]\s*(?:and|et|or|ou))$")
 _NUMBERED = re.compile(r"^((?:\d{1,2}|[IVX]{1,4}|[A-Ha-h])[.)])\s")
 _SURNAME = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý'’-]{2,}$")  # 'MILLER' after a given name
@@ -84,7 +86,8 @@ def _own(block: Block, index: int, blocks: Sequence[Block], rule_role: str,
     found: dict[str, float] = {
         "bias_block": 1.0,
         f"rule={rule_role}": 1.0,
-        f"kind={kind}" if kind else "no_kind": 1.0,
+        f"kind={kind}" if kind else (
+            "kind=generic" if rules.is_generic_heading(text) else "no_kind"): 1.0,
         f"position={_bucket(index, (0, 1, 2, 4, 8, 16, 32))}": 1.0,
         "before_text": float(index < first_text),
         "first_text": float(index == first_text),
@@ -185,7 +188,7 @@ def _standing(index: int, blocks: Sequence[Block], classes: Sequence[str | None]
         "after_last_text": float(last_text >= 0 and index > last_text),
         f"short_run={_bucket(runs[index], (0, 1, 2, 4))}": 1.0,
         "generic_heading": float(rules.is_generic_heading(text)),
-        "acronym": float(len(words) == 1 and text.isupper() and len(text) <= 10),
+        "acronym": float(rules.is_acronym(text)),
         "name_like": float(2 <= len(words) <= 4 and all(w[:1].isupper() for w in words)
                            and not any(c.isdigit() for c in text)
                            and not {fold(w) for w in words} & function_words),
@@ -266,8 +269,10 @@ def _context(block: Block, nxt: Block | None) -> dict[str, float]:
         "colon&next_glyph": float(text.endswith(":") and nxt is not None
                                   and nxt.glyph is not None),
         "label_heading": float(text.endswith(":") and rules._label_heading(text)),
-        # 'Suggested response:' over bullets heads them; 'Key measures include:' leads them in
+        # 'Suggested response:' over bullets heads them; 'Key measures include:' leads them
+        # in; a form's field ('- Date received:' over '- 18 June 2025') is an item itself
         "label_heading&next_glyph": float(text.endswith(":") and rules._label_heading(text)
+                                          and block.glyph is None
                                           and nxt is not None and nxt.glyph is not None),
         # 'Enjeu ou question :' over a paragraph heads it; 'Date fournie :' over '26 nov.
         # 2019' is a form's field
@@ -296,10 +301,21 @@ def decide(model: LinearModel, blocks: list[Block], rule_verdicts: Sequence[str]
     title_label = fold(blocks[title].text) if title is not None else None
     headings = frozenset(i for i, p in enumerate(probabilities)
                          if fold(blocks[i].text) != title_label
-                         and p.get(HEADING, 0.0) >= HEADING_THRESHOLD)
+                         and p.get(HEADING, 0.0) >= HEADING_THRESHOLD
+                         and not _never_heading(blocks[i].text))
     items = frozenset(i for i, p in enumerate(probabilities)
                       if i != title and i not in headings and p.get(ITEM, 0.0) >= ITEM_THRESHOLD)
     return rules.Roles(title=title, headings=headings, items=items)
+
+
+def _never_heading(text: str) -> bool:
+    """Lines that head nothing, whatever their shape says: an acronym alone that is no known
+    heading ('NCA', 'JPEG': a logo, a credit, a file type), a line with a comma inside (a
+    sentence the layout cut, a name with its office, a dateline; headings are noun phrases
+    and hardly ever hold one) and a field with its value ('Durée du projet : 2 ans')."""
+    if rules.is_acronym(text):
+        return not rules.heading_kind(text) and not rules.is_generic_heading(text)
+    return "," in text or bool(_FIELD_VALUE.search(text))
 
 
 def _title_window(rows: Sequence[Mapping[str, float]]) -> list[int]:

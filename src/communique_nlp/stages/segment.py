@@ -43,6 +43,9 @@ _QUOTE_CLOSERS = "»”\"’'"
 # 'Ottawa, Ontario', 'Ottawa (Ontario)': a place line, not a heading
 _PLACE_LINE = re.compile(r"^[A-ZÀ-Ý][\w'’-]+(?:,\s*| \()[A-ZÀ-Ý][\w'’ -]{1,30}\)?$")
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[«“\"(]?[A-ZÀ-Ý]")
+# 'By Jane Doe', 'Par Jean Dupont', 'By: the Chief Executive': who wrote it
+_BYLINE = re.compile(r"^(?:By|BY|Par|PAR)(?::\s*\S|\s+[A-ZÀ-Ý])")
+MAX_BYLINE_WORDS = 8
 # 'SC/12446', 'SG/SM/16876', 'PS-2025-QP-00014': capitals, digits and separators only
 _REFERENCE_CODE = re.compile(r"^(?=[^ ]*\d)[A-Z0-9][A-Z0-9/._-]{3,}$")
 
@@ -191,6 +194,12 @@ def is_reference_code(text: str) -> bool:
     return bool(_REFERENCE_CODE.match(text))
 
 
+def is_acronym(text: str) -> bool:
+    """One short word in capitals ('NCA', 'EUROPOL', 'JPEG'): a logo, a credit, a file type,
+    or a known heading in capitals ('CONTEXTE')."""
+    return len(text.split()) == 1 and len(text) <= 10 and text.isupper()
+
+
 def _is_label(block: Block) -> bool:
     """A one-word line such as a site's category ('STATEMENTS') or a menu entry."""
     return not block.glyph and len(block.text.split()) == 1 and not _ends_with_punctuation(
@@ -198,8 +207,10 @@ def _is_label(block: Block) -> bool:
 
 
 def _is_byline(text: str) -> bool:
-    """'The Honourable X, Minister of Y' or 'Statement by Hon. X, Minister of Y': a signature
-    or byline line, not a heading."""
+    """'The Honourable X, Minister of Y', 'Statement by Hon. X, Minister of Y' or 'By Jane
+    Doe': a signature or byline line, not a heading."""
+    if _BYLINE.match(text) and len(text.split()) <= MAX_BYLINE_WORDS:
+        return True
     if ", " not in text:
         return False
     return _lexicon().role_pattern.search(fold(text.split(", ", 1)[1])) is not None
