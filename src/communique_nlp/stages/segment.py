@@ -99,6 +99,7 @@ def _lexicon() -> _Lexicon:
     )
 
 
+@lru_cache(maxsize=4096)  # asked of each block by the rules and again by the role features
 def is_chrome(text: str) -> bool:
     lexicon = _lexicon()
     label = fold(text)
