@@ -33,8 +33,7 @@ class LinearModel:
         for name, value in features.items():
             row = self.weights.get(name)
             if row is not None and value:
-                for k, weight in enumerate(row):
-                    scores[k] += weight * value
+                scores = [score + weight * value for score, weight in zip(scores, row, strict=True)]
         if len(self.labels) == 2:
             positive = _sigmoid(scores[0])
             return {self.labels[0]: 1.0 - positive, self.labels[1]: positive}

@@ -146,7 +146,7 @@ def mentions(text: str, in_title: bool = False) -> list[Mention]:
         for m in _INVERTED.finditer(text)]
     # only the words that can be part of a name: a run stops where the next kept word is not
     # a single space away, as it stopped at the word left out
-    tokens = [token for token in map(_unelided, _TOKEN.finditer(text)) if _kind(token[2])]
+    tokens = _name_tokens(text)
     named_end = 0  # where the last name-like mention ends: an office is read after it
     index = 0  # the first token not yet in a run
     # a run opens at a capitalised word, an initial or capitals, not at a particle
@@ -169,6 +169,22 @@ def _name_like(name: str) -> bool:
     from communique_nlp.learn.people import dictionary_words
 
     return not all(w.casefold() in dictionary_words() for w in name.split())
+
+
+def _name_tokens(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, word)`` of the words of ``text`` that can be part of a name. A word in
+    lower case without an apostrophe can only be a particle ('de', 'van'): it is looked up
+    as it stands, without the elision test every other word needs."""
+    found = []
+    for match in _TOKEN.finditer(text):
+        word = match.group()
+        if word[0].isupper() or "'" in word or "’" in word:
+            token = _unelided(match)
+            if _kind(token[2]):
+                found.append(token)
+        elif _kind(word):
+            found.append((match.start(), match.end(), word))
+    return found
 
 
 def _unelided(match: re.Match[str]) -> tuple[int, int, str]:

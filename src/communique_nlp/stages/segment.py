@@ -132,6 +132,7 @@ def _ends_with_punctuation(text: str) -> bool:
     return text.rstrip().endswith((".", "!", "?", ";", ",", "»", "”", '"', "…"))
 
 
+@lru_cache(maxsize=4096)  # asked by the rules, then by the role features
 def is_date_line(text: str) -> bool:
     """A line that is little more than a date ('4 janvier 2019', 'Published 20 July 2021',
     'Publié le 02 avril 2026 | Temps de lecture : 4 minutes')."""
@@ -143,6 +144,7 @@ def is_date_line(text: str) -> bool:
     return leading or len(text) - (dates[0].end - dates[0].start) <= 40
 
 
+@lru_cache(maxsize=4096)  # asked by the rules, then by the role features
 def _heading_candidate(block: Block) -> bool:
     text = block.text
     if block.heading:
@@ -227,6 +229,7 @@ def _is_masthead(text: str) -> bool:
     return " ".join(words[:2]) in starts or words[0] in starts
 
 
+@lru_cache(maxsize=4096)  # asked by the rules, then by the role features
 def _is_title_candidate(block: Block) -> bool:
     text = block.text
     return (not block.glyph and bool(text) and len(text) <= MAX_TITLE_CHARS
