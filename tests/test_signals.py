@@ -38,3 +38,20 @@ def test_commitment_signals_start_where_their_own_search_finds_them(language: st
                      if (match := pattern.search(text)))
     assert hits == expected
     assert len(hits) >= 4
+
+
+def test_the_cue_matcher_run_around_its_anchors_finds_what_it_finds_in_the_whole_text() -> None:
+    from communique_nlp.nlp import tokens
+    from communique_nlp.stages import commitments
+
+    cues = commitments._cues("en")
+    text = " ".join(["The ministers met in the capital and discussed the weather at length."] * 8
+                    + ["We will continue to work together and we commit to strengthening "
+                       "cooperation.", "Partners agreed to share information, and we "
+                       "reaffirm our determination to act."] * 3)
+    doc = tokens("en", text)
+    windowed = commitments._cue_matches(doc, doc.to_array("NORM").tolist(), cues)
+    whole = cues.matcher(doc, as_spans=True)
+    assert [(m.start, m.end, m.label_) for m in windowed] == \
+        [(m.start, m.end, m.label_) for m in whole]
+    assert len(whole) >= 6

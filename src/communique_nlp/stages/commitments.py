@@ -67,6 +67,7 @@ class _CueInfo:
 class _Cues:
     matcher: Matcher
     anchors: frozenset[int]  # the norm hashes one of which every cue needs
+    longest_cue: int  # the most tokens a cue's match can span
     future: re.Pattern[str] | None  # 'nous continuerons', 'le gouvernement collaborera'
     passive: re.Pattern[str] | None  # 'will be reviewed', 'seront renforcées'
     info: dict[str, _CueInfo]
@@ -109,6 +110,7 @@ def _cues(language: str) -> _Cues:
     matcher = Matcher(nlp.vocab)
     info: dict[str, _CueInfo] = {}
     anchors: set[int] = set()
+    longest_cue = 1
     for entry in data["cues"][language]:
         pattern: list[dict[str, Any]] = []
         for word in entry["cue"].split():
@@ -123,6 +125,7 @@ def _cues(language: str) -> _Cues:
         # the longest word of a cue must be there for the cue to match
         longest = max((p["NORM"] for p in pattern if isinstance(p.get("NORM"), str)), key=len)
         anchors.add(nlp.vocab.strings.add(longest))
+        longest_cue = max(longest_cue, sum(2 if part is gap else 1 for part in pattern))
         label = entry["cue"]
         matcher.add(label, [pattern])
         info[label] = _CueInfo(bool(entry.get("clause")), bool(entry.get("needs_actor")),
@@ -134,6 +137,7 @@ def _cues(language: str) -> _Cues:
     return _Cues(
         matcher=matcher,
         anchors=frozenset(anchors),
+        longest_cue=longest_cue,
         future=_future_pattern(data.get("future", {}).get(language), issuers),
         passive=re.compile(rf"(?i)(?<![\w'’-])(?:{passive})(?![\w-])") if passive else None,
         info=info,
@@ -331,8 +335,9 @@ def _sentences_seen(text: str, language: str, skip_last: bool = False,
     cues = _cues(language)
     doc = tokens(language, text)
     matches = _future_matches(doc, text, cues)
-    if not cues.anchors.isdisjoint(doc.to_array("NORM").tolist()):  # cheap, before the matcher
-        matches += cues.matcher(doc, as_spans=True)
+    norms = doc.to_array("NORM").tolist()
+    if not cues.anchors.isdisjoint(norms):  # cheap, before the matcher
+        matches += _cue_matches(doc, norms, cues)
     if not matches and not learned.may_commit(text, language):
         return []  # no sentence here can be an undertaking: not even split
     quoted = _Quoted(_quoted_spans(text) if matches else [])
@@ -379,6 +384,22 @@ def _sentences_seen(text: str, language: str, skip_last: bool = False,
             before_cue=before, after_cue=after,
         ))
     return [seen for seen in result if seen.text]
+
+
+def _cue_matches(doc: Doc, norms: list[int], cues: _Cues) -> list[Span]:
+    """The cue matcher, run only around the words one of which every cue needs: a cue spans
+    at most ``cues.longest_cue`` tokens, so none can be found elsewhere in the paragraph (the
+    matcher over whole paragraphs was 5 % of the parse time)."""
+    reach = cues.longest_cue
+    stretches: list[list[int]] = []  # [start, end) token ranges, in order, not overlapping
+    for index in (i for i, norm in enumerate(norms) if norm in cues.anchors):
+        start, end = max(0, index - reach + 1), min(len(norms), index + reach)
+        if stretches and start <= stretches[-1][1]:
+            stretches[-1][1] = end
+        else:
+            stretches.append([start, end])
+    return [match for start, end in stretches
+            for match in cues.matcher(doc[start:end], as_spans=True)]
 
 
 def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quoted,
