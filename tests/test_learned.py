@@ -109,13 +109,14 @@ def test_output_is_byte_identical_across_processes() -> None:
 
 
 # Grouped cross-validated figures on ../shared/eval/train (each collection scored by models
-# fitted without it), pinned just under what this version measures (pooled: headings 0.787,
-# bullets 0.887, commitments 0.826, countries 0.970, themes 0.967, people 0.876, parties 0.865;
-# kind 0.801, date 0.888, title 0.856, role 0.866, place 0.872, language 1.00). These are the
-# project's quality floors: never lower one to make a change pass.
-CV_F1_FLOORS = {"headings": 0.78, "bullets": 0.88, "commitments": 0.81, "countries": 0.96,
+# fitted without it), pinned just under what this version measures (pooled: headings 0.814,
+# bullets 0.888, commitments 0.866, countries 0.970, themes 0.967, people 0.876, parties 0.865;
+# kind 0.806, date 0.888, title 0.856, role 0.866, place 0.872, language 1.00); headings and
+# kind at the targets, 0.80. These are the project's quality floors: never lower one
+# to make a change pass.
+CV_F1_FLOORS = {"headings": 0.80, "bullets": 0.88, "commitments": 0.85, "countries": 0.96,
                 "themes": 0.96, "people": 0.87, "parties": 0.85}
-CV_ACCURACY_FLOORS = {"kind": 0.79, "date": 0.88, "title": 0.85, "role": 0.86, "place": 0.86,
+CV_ACCURACY_FLOORS = {"kind": 0.80, "date": 0.88, "title": 0.85, "role": 0.86, "place": 0.86,
                       "language": 0.99}
 
 
