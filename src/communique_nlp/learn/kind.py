@@ -9,7 +9,9 @@ model decides unless the rule found a communiqué or the title names the kind (g
 0.735 -> 0.786 with the writer cues and C 10). Of the issuing parties found only 'several'
 is a feature (a joint text has several issuers; none or one told a release, a statement and
 a news story apart no better than chance), and the commitments found are none (a news story
-retelling a meeting reports them too): grouped CV 0.776 -> 0.801."""
+retelling a meeting reports them too): grouped CV 0.776 -> 0.801. The regularisation is
+re-chosen by the grouped CV when the stages it reads change (see learn/train.py): the
+figure moves by a document or two with it, the model's noise floor."""
 
 from __future__ import annotations
 
