@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from communique_nlp import parse
+from communique_nlp.stages.commitments import _sentences_seen
 
 
 def commitments(text: str) -> list[dict[str, Any]]:
@@ -187,8 +188,6 @@ def test_training_examples_are_the_candidates_labelled_by_the_gold() -> None:
 )
 def test_the_rules_turn_down_reported_futures_and_decisions(sentence: str, language: str,
                                                             reason: str) -> None:
-    from communique_nlp.stages.commitments import _sentences_seen
-
     (seen,) = _sentences_seen(sentence, language)
     assert seen.found is None
     assert reason in seen.rejections
@@ -209,8 +208,6 @@ def test_the_rules_turn_down_reported_futures_and_decisions(sentence: str, langu
 )
 def test_a_passive_future_is_the_parties_undertaking(sentence: str, language: str,
                                                      cue: str) -> None:
-    from communique_nlp.stages.commitments import _sentences_seen
-
     (seen,) = _sentences_seen(sentence, language)
     assert seen.found is not None and seen.found.cue == cue
 
@@ -242,8 +239,6 @@ def test_a_passive_future_is_the_parties_undertaking(sentence: str, language: st
 )
 def test_the_rules_turn_down_denied_passives_calls_on_others_and_quotes(
         sentence: str, language: str, reason: str) -> None:
-    from communique_nlp.stages.commitments import _sentences_seen
-
     (seen,) = _sentences_seen(sentence, language)
     assert seen.found is None
     assert reason in seen.rejections
@@ -254,8 +249,6 @@ def test_the_rules_turn_down_denied_passives_calls_on_others_and_quotes(
     ("Ces questions seront abordées lors du sommet.", "fr"),
 ])
 def test_a_passive_of_saying_is_no_undertaking(sentence: str, language: str) -> None:
-    from communique_nlp.stages.commitments import _sentences_seen
-
     (seen,) = _sentences_seen(sentence, language)
     assert seen.found is None
 
@@ -301,8 +294,6 @@ def test_a_list_item_of_two_sentences_whose_first_has_no_cue_is_one_candidate() 
 )
 def test_an_organisation_or_a_pronoun_for_one_undertakes(text: str, language: str,
                                                          cue: str) -> None:
-    from communique_nlp.stages.commitments import _sentences_seen
-
     seen = _sentences_seen(text, language)
     assert seen[-1].found is not None and seen[-1].found.cue == cue
 
@@ -318,8 +309,6 @@ def test_an_organisation_or_a_pronoun_for_one_undertakes(text: str, language: st
     ],
 )
 def test_no_organisation_acts_here(text: str, language: str) -> None:
-    from communique_nlp.stages.commitments import _sentences_seen
-
     assert all(seen.found is None for seen in _sentences_seen(text, language))
 
 
@@ -348,14 +337,10 @@ def test_a_subject_headed_by_an_organisation(subject: str, language: str,
     ("La Commission a proposé de créer une agence. Elle sera installée à Vienne.", "fr"),
 ])
 def test_a_future_describing_a_proposal_is_no_undertaking(text: str, language: str) -> None:
-    from communique_nlp.stages.commitments import _sentences_seen
-
     last = _sentences_seen(text, language)[-1]
     assert last.found is None and "proposal" in last.rejections
 
 
 def test_a_future_after_welcoming_a_proposal_in_the_same_sentence_stands() -> None:
-    from communique_nlp.stages.commitments import _sentences_seen
-
     (seen,) = _sentences_seen("We welcome the proposal and will adopt it by June.", "en")
     assert seen.found is not None
