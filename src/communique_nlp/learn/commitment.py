@@ -252,8 +252,8 @@ def names_an_organisation(subject: str, language: str) -> bool:
     if end <= start:
         return False
     # the head, or an organisation whose it is ('the Board's review')
-    named = [re.sub(r"['’]s$", "", word) for word in words[start:end - 1]
-             if re.search(r"['’]s$", word)] + [re.sub(r"['’]s$", "", words[end - 1])]
+    named = [_POSSESSIVE.sub("", word) for word in words[start:end - 1]
+             if _POSSESSIVE.search(word)] + [_POSSESSIVE.sub("", words[end - 1])]
     return any(_ACRONYM.fullmatch(word) or (word[:1].isupper() and fold(word) in heads)
                or (word is named[-1] and fold(word) in heads) for word in named)
 
@@ -266,6 +266,7 @@ def mentions_an_organisation(text: str, language: str) -> bool:
                for word in _CAPITALISED.findall(text))
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
 _CAPITALISED = re.compile(r"(?<![\w'’-])[^\W\d_a-zà-ÿ][^\W\d_]*")
 _SUBJECT_WORD = re.compile(r"\b[^\W\d_]{1,2}['’](?=[^\W\d_])|[^\s'’]\S*")
 
