@@ -235,20 +235,19 @@ def _name_or_cut(text: str, words: Sequence[str]) -> dict[str, float]:
     and an office ('Minister for Justice of Poland', 'Europol Director') printed as a
     signature or a list of office holders, and a line that ends on a function word ('Le
     président de la'): a sentence cut by the layout."""
+    found = {"person_line": 0.0, "office_line": 0.0, "open_end": float(rules.ends_cut(text))}
+    if not 0 < len(words) <= MAX_OFFICE_WORDS:
+        return found  # a paragraph is neither: its words are not read
     folded = [fold(w) for w in words]
     courtesy = people_cues().courtesy
-    lexicon = rules._lexicon()
     capitalised_name = any(
         w[:1].isupper() and nxt[:1].isupper()
         and (f in courtesy or (w[1:].islower() and bool(_SURNAME.match(nxt))))
         for w, f, nxt in zip(words, folded, words[1:], strict=False))
-    return {
-        "person_line": float(0 < len(words) <= MAX_NAME_WORDS and capitalised_name),
-        "office_line": float(0 < len(words) <= MAX_OFFICE_WORDS
-                             and not rules._ends_with_punctuation(text)
-                             and lexicon.role_pattern.search(" ".join(folded)) is not None),
-        "open_end": float(rules.ends_cut(text)),
-    }
+    found["person_line"] = float(len(words) <= MAX_NAME_WORDS and capitalised_name)
+    found["office_line"] = float(not rules._ends_with_punctuation(text) and rules._lexicon(
+        ).role_pattern.search(" ".join(folded)) is not None)
+    return found
 
 
 def _context(block: Block, nxt: Block | None) -> dict[str, float]:
