@@ -25,15 +25,11 @@ def model_file(name: str, folder: Path | None = None) -> Path:
     return (folder or default_dir()) / f"{name}.json"
 
 
+@lru_cache(maxsize=64)  # keyed by the arguments: a stage asks per document, no path is built
 def load_model(name: str, folder: Path | None = None) -> LinearModel | None:
     """The model ``name`` from ``folder`` (default ``models/learned``), or None when absent."""
-    return _load(model_file(name, folder))
-
-
-@lru_cache(maxsize=64)
-def _load(path: Path) -> LinearModel | None:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = model_file(name, folder).read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
     return LinearModel.from_dict(json.loads(text))
@@ -41,4 +37,4 @@ def _load(path: Path) -> LinearModel | None:
 
 def forget_loaded() -> None:
     """Drop loaded models (training writes new files under the same names)."""
-    _load.cache_clear()
+    load_model.cache_clear()
