@@ -37,6 +37,9 @@ _SAID = re.compile(r"^\s*(?:,\s*)?(?:said|says|added|stated|noted|explained|told
 # a directory line: 'Blair, Bill (L’hon.)', surname first, then the honorific in brackets
 _INVERTED = re.compile(rf"(?m)^[\s•\-–]*(?P<name>[{_UPPER}][\w'’\-]+, [{_UPPER}][\w'’\-]+"
                        rf"(?: [{_UPPER}][\w'’\-]+)?)\s*\((?i:l['’]hon|the hon|hon)\.?\)")
+_WORD = re.compile(r"[\w'’]+")  # the words around a name (compiled: read per candidate)
+_WORD_OR_INITIAL = re.compile(r"[\w'’.]+")
+_SENTENCE_END = re.compile(r"[.!?:»”\n]\s*$")
 _LABEL = re.compile(r"^[^:]{1,40}:\s*$")  # 'Titre du ministre :', a form's label line
 _CLAUSE_BREAK = re.compile(r"[.;:!?«»“”\"()\[\]\n•]")
 ROLE_MAX_CHARS = 160
@@ -233,10 +236,12 @@ def _run(text: str, tokens: Sequence[tuple[int, int, str]],
 
 def _mention(text: str, run: list[tuple[int, int, str]], in_title: bool,
              previous_end: int) -> Mention | None:
+    if len(run) == 1 and not _titled_or_said(text, run[0][0], run[0][1]):
+        return None  # most runs: one capitalised word, which is no name by itself
     names = cues()
     words = [w for _, _, w in run]
     # the name is what follows the last honorific, role or common word of the run
-    before_run = re.findall(r"[\w'’.]+", text[max(0, run[0][0] - 40):run[0][0]])
+    before_run = _WORD_OR_INITIAL.findall(text[max(0, run[0][0] - 40):run[0][0]])
     titled = [bool(before_run) and fold(before_run[-1]) in names.courtesy,
               *(fold(w) in names.courtesy for w in words[:-1])]
     # 'l’honorable Bill Blair': a common word after a courtesy title opens the name
@@ -261,16 +266,14 @@ def _mention(text: str, run: list[tuple[int, int, str]], in_title: bool,
     # what surrounds the name, within bounds: a paragraph of a thousand names stays linear
     before = text[max(0, run[0][0] - CONTEXT_CHARS):run[0][0]]
     after = text[end:end + CONTEXT_CHARS]
-    previous = re.findall(r"[\w'’]+", before[-40:])
-    # 'Minister X', 'M. X', and in French a title in lower case: 'le président Biden'
-    opened = any(_opener(w) for w in words[:cut + 1]) or bool(
-        previous and previous[-1].islower() and len(previous[-1]) > 3 and _opener(previous[-1]))
+    previous = _WORD.findall(before[-40:])
+    opened = any(_opener(w) for w in words[:cut + 1]) or _lower_case_title(previous)
     if len(name_tokens) == 1 and not opened and not _SAID.match(after):
         return None
     if all(_kind(w) == "capitals" for _, _, w in name_tokens) and len(name_tokens) == 1:
         return None  # 'RCMP', 'NATO': an acronym alone is no name
-    following = re.findall(r"[\w'’]+", text[end:end + 40])
-    sentence_start = not before.strip() or bool(re.search(r"[.!?:»”\n]\s*$", before))
+    following = _WORD.findall(text[end:end + 40])
+    sentence_start = not before.strip() or bool(_SENTENCE_END.search(before))
     return Mention(
         name=name, start=start, end=end,
         role_before=_role_before(text[max(previous_end, start - CONTEXT_CHARS):start]),
@@ -279,6 +282,20 @@ def _mention(text: str, run: list[tuple[int, int, str]], in_title: bool,
         previous=fold(previous[-1]) if previous else "",
         following=fold(following[0]) if following else "", sentence_start=sentence_start,
         country_before=_country_before(before))
+
+
+def _lower_case_title(previous: list[str]) -> bool:
+    """'le président Biden': in French a title before a name is in lower case."""
+    return bool(previous and previous[-1].islower() and len(previous[-1]) > 3
+                and _opener(previous[-1]))
+
+
+def _titled_or_said(text: str, start: int, end: int) -> bool:
+    """What a one-word name needs (tested before the rest of ``_mention``, which would reach
+    the same verdict): a title in lower case before it, or a speech verb after it ('Biden
+    said'). A title in capitals ('Minister Blair') is in the run itself."""
+    return _lower_case_title(_WORD.findall(text[max(0, start - 40):start])) or bool(
+        _SAID.match(text[end:end + CONTEXT_CHARS]))
 
 
 @lru_cache(maxsize=8192)
