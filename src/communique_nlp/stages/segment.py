@@ -690,7 +690,8 @@ def _list_items(paragraphs: list[Paragraph], lead_in: str | None,
             glyph_class = _glyph_class(paragraph.glyph)
             if parent and glyph_class == parent[0]:  # back to the outer list
                 lead_in, parent = parent[1], None
-            items.append(replace(paragraph, lead_in=lead_in))
+            items.append(paragraph if paragraph.lead_in == lead_in
+                         else replace(paragraph, lead_in=lead_in))
             result.append(items[-1])
             implied = False
             if text.endswith(":"):  # '2. Les ministres se sont engagés à :' opens sub-items
@@ -702,7 +703,7 @@ def _list_items(paragraphs: list[Paragraph], lead_in: str | None,
             items.append(Paragraph(text, is_bullet=True, lead_in=lead_in))
             result.append(items[-1])
             continue
-        result.append(replace(paragraph, is_bullet=False))
+        result.append(replace(paragraph, is_bullet=False) if paragraph.is_bullet else paragraph)
         items = []
         lead_in = text if text.endswith(":") else None
         implied = lead_in is not None
