@@ -285,3 +285,16 @@ def test_a_title_naming_a_reference_text_makes_it_other(text: str) -> None:
     assert title_kind(parse(text).document) == "other"
     assert document(text)["kind"] == "other"
 
+
+
+def test_a_one_word_name_needs_a_title_before_it_or_a_speech_verb_after_it() -> None:
+    from communique_nlp.stages.people import mentions
+
+    def names(text: str) -> list[str]:
+        return [m.name for m in mentions(text)]
+
+    assert names("The plan works, Goodale said on Monday.") == ["Goodale"]
+    assert names("Guidés par le président Biden, les ministres ont agi.") == ["Biden"]
+    # capitalised words alone, sentence openers and places, are no names
+    assert names("Security matters. Ottawa and Paris agree on the plan.") == []
+    assert names("Ottawa agreed, and Paris said nothing.") == ["Paris"]
