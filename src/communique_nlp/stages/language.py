@@ -43,10 +43,12 @@ def _factory() -> Any:
     return factory
 
 
+@lru_cache(maxsize=1024)  # the segmenter asks again about the sections of its two passes
 def detect(text: str) -> str:
     """The language of ``text``: the one whose function words it uses, when it uses at least
     ``CLEAR_FUNCTION_WORDS`` of them and none of the other's (two thirds of the texts, and
-    on every train, dev and corpus document the detector's answer); else the detector's."""
+    on every train, dev and corpus document the detector's answer); else the detector's (seeded
+    afresh for each text, so an answer remembered is the answer it would give again)."""
     if len(_LETTERS.findall(text, 0, SAMPLE_CHARS * 2)) < MIN_LETTERS:
         return "und"
     counts = _function_word_counts(text)
