@@ -29,6 +29,7 @@ from communique_nlp.text import fold, phrase_tree
 MODEL = "kind"
 OPENING_CHARS = 600
 BODY_CHARS = 8000
+_FIRST_PLURAL = re.compile(r"\b(we|our|nous|notre|nos)\b")  # a body speaking for itself
 
 
 @dataclass(frozen=True)
@@ -109,12 +110,12 @@ def features(document: Document, rule_verdict: str) -> dict[str, float]:
     found["headings"] = min(sum(1 for s in own if s.heading), 10) / 10
     found["questions"] = min(sum(1 for s in own if s.heading and s.heading.endswith("?")), 5) / 5
     found["quotes"] = min(body.count("«") + body.count("“") + body.count('"'), 20) / 20
-    found["first_plural"] = min(len(re.findall(r"\b(we|our|nous|notre|nos)\b", body)), 10) / 10
+    we = len(_FIRST_PLURAL.findall(body))
+    found["first_plural"] = min(we, 10) / 10
     outlet = parties.news_outlet(document)
     if outlet:
         found[f"outlet:{outlet}"] = 1.0
     reported = len(_speech_verbs().findall(body))
-    we = len(re.findall(r"\b(we|our|nous|notre|nos)\b", body))
     found["reported"] = min(reported, 10) / 10
     found["reported_share"] = reported / (reported + we) if reported + we else 0.0
     found["dated"] = float(document.entities.date is not None)
