@@ -55,3 +55,17 @@ def test_the_cue_matcher_run_around_its_anchors_finds_what_it_finds_in_the_whole
     assert [(m.start, m.end, m.label_) for m in windowed] == \
         [(m.start, m.end, m.label_) for m in whole]
     assert len(whole) >= 6
+
+
+@pytest.mark.parametrize(
+    ("word", "future"),
+    [("accueillera", True), ("renforcerons", True), ("feront", True), ("prendra", True),
+     ("viendront", True), ("pourra", True), ("s'engagera", True), ("INTENSIFIERONT", True),
+     # an ending alone, or followed by more of the word, a digit or a hyphen, is no future
+     ("era", False), ("dra", False), ("renforcera-t", False), ("renforcerai2", False),
+     ("ministre", False), ("opérateur", False), ("fera_", False)],
+)
+def test_a_french_simple_future_is_a_word_ending_in_a_future_ending(word: str,
+                                                                    future: bool) -> None:
+    text = f"la France {word} la coopération"
+    assert commitment.may_commit(text, "fr") is future
