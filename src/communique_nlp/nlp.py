@@ -20,6 +20,7 @@ import json
 import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
+from itertools import compress
 from typing import TYPE_CHECKING, Any
 
 from communique_nlp.assets import load_yaml, model_path
@@ -203,7 +204,7 @@ class Gazetteer:
             return found  # most texts name nothing: one set test, not a loop over the words
         words = word_spans(text)
         covered = 0  # words before this index belong to a name already found
-        for index in [i for i, word in enumerate(folded) if word in first_words]:
+        for index in compress(range(len(folded)), map(first_words.__contains__, folded)):
             if index < covered:
                 continue
             start = words[index][0]
@@ -229,7 +230,7 @@ def words_of(text: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1024)
 def casefolded_words(text: str) -> tuple[str, ...]:
     """The words of ``text`` casefolded, for the gazetteers that compare names so."""
-    return tuple(word.casefold() for word in words_of(text))
+    return tuple(map(str.casefold, words_of(text)))
 
 
 @lru_cache(maxsize=1024)
