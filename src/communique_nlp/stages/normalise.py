@@ -137,7 +137,9 @@ class _Shape:
 def _blocks(lines: list[_Line], *, markdown: bool) -> list[Block]:
     shape = _Shape(lines)
     compounds = set(load_yaml("layout.yaml")["compound_prefixes"])
-    vocabulary = _vocabulary(lines)
+    # the words a hyphen split over two lines is checked against: read only when a line ends
+    # with a hyphen (a text without one has nothing to rejoin)
+    vocabulary = _vocabulary(lines) if any(line.text.endswith("-") for line in lines) else set()
     blocks: list[Block] = []
     current: list[str] = []
     glyph: str | None = None
