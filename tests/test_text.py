@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from communique_nlp.text import phrase_tree, words_pattern
+from communique_nlp.text import fold, phrase_tree, words_pattern
 
 
 def test_words_pattern_finds_the_longest_whole_phrase() -> None:
@@ -27,3 +27,9 @@ def test_phrase_tree_matches_as_the_phrases_sorted_longest_first() -> None:
     folded = text.casefold()
     assert [m.span() for m in tree.finditer(folded)] == [m.span() for m in plain.finditer(folded)]
     assert len(tree.findall(folded)) >= 8
+
+
+def test_fold_unifies_case_apostrophes_dashes_and_spaces() -> None:
+    assert fold("L’État  Franco‑Canadien —\u00a0Sécurité") == "l'état franco-canadien - sécurité"
+    assert fold("Straße ‘quoted’ `x`") == "strasse 'quoted' 'x'"
+    assert fold("ﬁnal\tword\n") == "final word"

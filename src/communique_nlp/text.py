@@ -12,10 +12,11 @@ from typing import Any
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Casefolded, apostrophes and dashes unified, spaces collapsed: how labels are compared."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = re.sub(r"[’‘`´]", "'", text)
-    text = re.sub(r"[‐‑‒–—―]", "-", text)
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_UNIFIED)
     return " ".join(text.split())
+
+
+_UNIFIED = str.maketrans({**dict.fromkeys("’‘`´", "'"), **dict.fromkeys("‐‑‒–—―", "-")})
 
 
 def words_pattern(phrases: set[str]) -> re.Pattern[str]:
