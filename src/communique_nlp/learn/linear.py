@@ -32,12 +32,12 @@ class LinearModel:
         # the rows of the features present, summed column by column: one pass in C per
         # label instead of a new list of scores per feature
         weights = self.weights
-        rows = [self.bias]
+        rows: list[Sequence[float]] = [self.bias]
         for name, value in features.items():
             row = weights.get(name)
             if row is not None and value:
                 rows.append(row if value == 1.0 else [weight * value for weight in row])
-        scores = [sum(column) for column in zip(*rows)]
+        scores = [sum(column) for column in zip(*rows, strict=True)]
         if len(self.labels) == 2:
             positive = _sigmoid(scores[0])
             return {self.labels[0]: 1.0 - positive, self.labels[1]: positive}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from operator import itemgetter
 from typing import Any
 
 from communique_nlp.dates import find_dates
@@ -71,7 +72,7 @@ def _shape(block: Block) -> dict[str, float]:
         "title_candidate": float(rules._is_title_candidate(block)),
     }
     if has_letters:
-        capitals = sum(1 for w in words if w[:1].isupper())
+        capitals = sum(map(str.isupper, map(itemgetter(0), words)))  # in C: a paragraph is long
         found["capitalised_share"] = capitals / len(words)
     found.update(_name_or_cut(text, words))
     return found
