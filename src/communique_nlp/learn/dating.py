@@ -65,6 +65,9 @@ def _iso(year: int, month: int, day: int) -> str | None:
         return None
 
 
+_PLACE_BEFORE = re.compile(r"[A-ZÀ-Ý][\w'’.-]+,?\s*(?:\([^)]*\)\s*)?(?:le|on)?\s*$")
+
+
 @dataclass(frozen=True)
 class _Mention:
     iso: str
@@ -160,9 +163,9 @@ def candidates(document: Document, rule_date: str | None) -> list[Candidate]:
                                   or "/prnewswire/" in fold(text)),
                 "rule": float(mention.iso == rule_date),
                 "dash_after": float(bool(re.match(r"\s*[–—-]", text[mention.end:]))),
-                "place_before": float(bool(re.search(r"[A-ZÀ-Ý][\w'’.-]+,?\s*(?:\([^)]*\)\s*)?"
-                                                     r"(?:le|on)?\s*$", text[:mention.start]))
-                                      and mention.start < 60),
+                # a dateline: a place just before a date near the paragraph's start
+                "place_before": float(mention.start < 60 and bool(_PLACE_BEFORE.search(
+                    text[:mention.start]))),
             }
             for group, words in contexts.items():
                 if any(word in before for word in words):
