@@ -33,3 +33,21 @@ def test_fold_unifies_case_apostrophes_dashes_and_spaces() -> None:
     assert fold("L’État  Franco‑Canadien —\u00a0Sécurité") == "l'état franco-canadien - sécurité"
     assert fold("Straße ‘quoted’ `x`") == "strasse 'quoted' 'x'"
     assert fold("ﬁnal\tword\n") == "final word"
+
+
+def test_a_gazetteer_finds_the_longest_name_at_each_word_once() -> None:
+    from communique_nlp.nlp import Gazetteer
+
+    names = Gazetteer([("UNSC", "UN Security Council"), ("UN", "UN"), ("TAL", "the Taliban"),
+                       ("NL", "The Netherlands"), ("US", "United States"),
+                       ("USA", "United States of America")], casefold=True)
+    text = ("The UN security council, un plan, the Taliban and the Netherlands; "
+            "the United States of America, then the united states.")
+    found = [(label, text[start:end]) for label, start, end in names.spans(text)]
+    assert found == [("UNSC", "UN security council"), ("UN", "un"), ("TAL", "the Taliban"),
+                     ("NL", "the Netherlands"), ("USA", "United States of America"),
+                     ("US", "united states")]
+    # a first word ('the', 'united') without the word that follows it in a name finds nothing
+    assert names.spans("the plan of the united nations") == []
+    exact = Gazetteer([("FR", "France"), ("-", "en français")])
+    assert exact.find("Publié en français par la France, en France") == ["-", "FR", "FR"]

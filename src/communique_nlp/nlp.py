@@ -184,11 +184,20 @@ class Gazetteer:
         # the first word of each name, and the most words a name that starts so has: the
         # lookups tried at a word are only those lengths ('the' starts no name of 12 words)
         self.first_words: dict[str, int] = {}
+        # the words that follow a first word in a name, or None when the first word is a
+        # name by itself: 'the', 'un', 'en' start names, and a name is looked for there only
+        # when the next word is 'Taliban', 'security', 'français'
+        self.followers: dict[str, set[str] | None] = {}
         for label, name in entries:
             for spelling in {name, name.replace("'", "’")}:
                 self.labels.setdefault(fold(spelling), label)
                 words = WORD.findall(fold(spelling))
                 self.first_words[words[0]] = max(len(words), self.first_words.get(words[0], 0))
+                followers = self.followers.setdefault(words[0], set())
+                if len(words) == 1:
+                    self.followers[words[0]] = None
+                elif followers is not None:
+                    followers.add(words[1])
 
     def find(self, text: str) -> list[str]:
         """The labels of the names in ``text``, in order."""
@@ -202,9 +211,15 @@ class Gazetteer:
         folded = casefolded_words(text) if self.casefold else words_of(text)
         if first_words.keys().isdisjoint(folded):
             return found  # most texts name nothing: one set test, not a loop over the words
+        followers, count = self.followers, len(folded)
+        starts = [i for i in compress(range(count), map(first_words.__contains__, folded))
+                  if (after := followers[folded[i]]) is None
+                  or (i + 1 < count and folded[i + 1] in after)]
+        if not starts:
+            return found  # 'the', 'en' and no name they start: the offsets are not needed
         words = word_spans(text)
         covered = 0  # words before this index belong to a name already found
-        for index in compress(range(len(folded)), map(first_words.__contains__, folded)):
+        for index in starts:
             if index < covered:
                 continue
             start = words[index][0]
