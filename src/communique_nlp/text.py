@@ -12,11 +12,15 @@ from typing import Any
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Casefolded, apostrophes and dashes unified, spaces collapsed: how labels are compared."""
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_UNIFIED)
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _DASHES.sub("-", _APOSTROPHES.sub("'", text))
     return " ".join(text.split())
 
 
-_UNIFIED = str.maketrans({**dict.fromkeys("’‘`´", "'"), **dict.fromkeys("‐‑‒–—―", "-")})
+# scanned by a compiled class, replaced where found: str.translate reads every character
+# through its table and takes three times as long on a paragraph
+_APOSTROPHES = re.compile(r"[’‘`´]")
+_DASHES = re.compile(r"[‐‑‒–—―]")
 
 
 def words_pattern(phrases: set[str]) -> re.Pattern[str]:
