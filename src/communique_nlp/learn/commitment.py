@@ -84,8 +84,10 @@ def _words_pattern(patterns: list[str]) -> re.Pattern[str]:
 
 
 def _words_source(patterns: list[str]) -> str:
-    """Whole words; a French elision may precede one ('s'engagent', 'il s'agira')."""
-    return (rf"(?:(?<![\w'’-])|(?<=\b[^\W\d_]['’])|(?<=\bqu['’]))"
+    """Whole words; a French elision may precede one ('s'engagent', 'il s'agira'). Inside a
+    word the first test fails and the apostrophe test after it, each on one character: the
+    elisions are read only after an apostrophe."""
+    return (rf"(?:(?<![\w'’-])|(?<=['’])(?:(?<=\b[^\W\d_]['’])|(?<=\bqu['’])))"
             rf"(?:{'|'.join(patterns)})(?![\w-])")
 
 
