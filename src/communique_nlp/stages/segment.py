@@ -549,7 +549,8 @@ def _read_body(blocks: list[Block], builder: _Builder, roles: Roles | None = Non
             builder.start(text, "body")
             continue
         is_bullet = block.glyph is not None if roles is None else offset + index in roles.items
-        _read_paragraph(block, blocks[index + 1:], builder, body_seen, is_bullet)
+        _read_paragraph(block, blocks[index + 1:index + 1 + SIGNATURE_TAIL], builder, body_seen,
+                        is_bullet)
         body_seen = body_seen or _is_text(text)
 
 
@@ -567,9 +568,10 @@ def _learned_heading_kind(text: str) -> str:
 
 def _read_paragraph(block: Block, after: list[Block], builder: _Builder, body_seen: bool,
                     is_bullet: bool) -> None:
-    """Add a block that opens no heading: a signature, attendees, a quotation or text."""
+    """Add a block that opens no heading: a signature, attendees, a quotation or text
+    (``after``: the blocks that follow, as many as a signature is looked for in)."""
     text = block.text
-    if body_seen and _is_signature(block, after[:SIGNATURE_TAIL]):
+    if body_seen and _is_signature(block, after):
         builder.start(None, "signature")
         builder.add(block, Paragraph(text))
         return
