@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from itertools import chain
 from pathlib import Path
 
 from communique_nlp.assets import load_yaml
@@ -31,6 +32,7 @@ from communique_nlp.text import fold
 
 OWN_TEXT_KINDS = ("lead", "body", "quote", "quick_facts", "background", "attendees", "signature")
 _UPPER = "A-ZÀ-ÖØ-ÞŠŽČĆĐŁŒ"
+_LOWER_CASE_WORD = re.compile(r"\b[a-zß-ÿ][\w'’-]*")  # a name's word used as a common word
 _PUBLISHED = ("published", "publié", "posted", "updated", "mis à jour", "date modified",
               "date de modification", "modifié")
 
@@ -257,8 +259,7 @@ def people_candidates(document: Document
             found_here[0].role_after = role_lines([t for t, _ in texts[max(0, index - 3):index]],
                                                   [t for t, _ in texts[index + 1:index + 4]])
         found.extend(found_here)
-    lowercase = frozenset(w for text, _ in texts
-                          for w in re.findall(r"\b[a-zß-ÿ][\w'’-]*", text))
+    lowercase = frozenset(chain.from_iterable(_LOWER_CASE_WORD.findall(text) for text, _ in texts))
     return [(name, role, group, people.features(
                 name, group, lowercase, bool(countries_in(name, "en") or organizations_in(
                     name, "en"))))
