@@ -34,7 +34,7 @@ from communique_nlp.learn.store import load_model
 from communique_nlp.model import Commitment, Document, Paragraph, Section
 from communique_nlp.nlp import norms, pipeline, sentences, tokens
 from communique_nlp.stages.entities import countries_in, organizations_in
-from communique_nlp.text import UsedIds, fold, stable_id
+from communique_nlp.text import UsedIds, fold, phrase_tree, stable_id
 
 if TYPE_CHECKING:
     from spacy.matcher import Matcher
@@ -181,9 +181,11 @@ def _future_pattern(future: dict[str, Any] | None,
     expression is far cheaper here than a token pattern testing every word's ending."""
     if not future:
         return None
-    subjects = sorted(set(future.get("subjects") or []) | issuers, key=len, reverse=True)
-    alternatives = "|".join([*map(re.escape, subjects), *([future["name"]] if future.get("name")
-                                                           else [])])
+    # the subjects share their beginnings ('gouvernement', 'gouvernements'): tried as a tree,
+    # the longest first, since most positions of a text start none of them
+    subjects = sorted(set(future.get("subjects") or []) | issuers)
+    alternatives = "|".join([*([phrase_tree(subjects)] if subjects else []),
+                             *([future["name"]] if future.get("name") else [])])
     impersonal = "|".join(map(re.escape, future.get("impersonal") or [])) or "(?!)"
     # the verb in lower case: a first name and a surname ('Anne Dumira') are no subject and verb
     return re.compile(rf"(?i)(?<![\w'’-])(?:{alternatives})\s+(?!(?:{impersonal})\b)"
