@@ -310,7 +310,7 @@ def segment(document: Document, model_dir: Path | None = None) -> Document:
         roles = learned_roles.decide(model, blocks, rule_roles(blocks),
                                      load_model(learned_roles.TITLE_MODEL, model_dir))
     title, sections = _segment(blocks, roles, document.title_hint)
-    return replace(document, title=title, sections=tuple(sections))
+    return replace(document, title=title, sections=tuple(_with_ids(sections)))
 
 
 def segment_blocks(document: Document) -> list[Block]:
@@ -361,6 +361,7 @@ def _numbered_heading(blocks: list[Block], index: int) -> bool:
 
 def _segment(blocks: list[Block], roles: Roles | None,
              title_hint: str | None = None) -> tuple[str | None, list[Section]]:
+    """The title and the sections (without their ids: the rules' pass needs none)."""
     hinted = _hinted_title(blocks, title_hint)  # the markup's title (HTML <h1>, Word Title)
     if hinted is not None:
         title, start, preamble = hinted
@@ -385,7 +386,7 @@ def _segment(blocks: list[Block], roles: Roles | None,
         builder.start(None, "lead")
     _read_body(blocks[start:], builder, roles, start)
     builder.close()
-    return title, _with_ids(_mark_lists(builder.sections, implied=roles is None))
+    return title, _mark_lists(builder.sections, implied=roles is None)
 
 
 def _without_language_link(title: str | None) -> str | None:
