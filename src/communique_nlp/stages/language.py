@@ -23,7 +23,8 @@ TRIALS = 2  # langdetect's default 7 random trials are for choosing among 55 lan
 RUN_CHARS = 1500  # short blocks are judged together, by runs of about this many characters
 SEED = 0
 CLEAR_FUNCTION_WORDS = 4  # this many of one language's function words, none of the other's
-_LETTERS = re.compile(r"[^\W\d_]")
+# MIN_LETTERS letters, anything between them: one match tells whether a text has enough
+_ENOUGH_LETTERS = re.compile(rf"(?:[\W\d_]*[^\W\d_]){{{MIN_LETTERS}}}")
 _WORDS = re.compile(r"[^\W\d_]+")
 
 
@@ -49,7 +50,7 @@ def detect(text: str) -> str:
     ``CLEAR_FUNCTION_WORDS`` of them and none of the other's (two thirds of the texts, and
     on every train, dev and corpus document the detector's answer); else the detector's (seeded
     afresh for each text, so an answer remembered is the answer it would give again)."""
-    if len(_LETTERS.findall(text, 0, SAMPLE_CHARS * 2)) < MIN_LETTERS:
+    if not _ENOUGH_LETTERS.match(text, 0, SAMPLE_CHARS * 2):
         return "und"
     counts = _function_word_counts(text)
     clear = [lang for lang, count in counts.items() if count >= CLEAR_FUNCTION_WORDS
@@ -126,7 +127,7 @@ def _function_words() -> dict[str, frozenset[str]]:
 
 
 def _judged(block: Block) -> bool:
-    return len(_LETTERS.findall(block.text, 0, SAMPLE_CHARS)) >= MIN_LETTERS
+    return _ENOUGH_LETTERS.match(block.text, 0, SAMPLE_CHARS) is not None
 
 
 def _runs(blocks: tuple[Block, ...]) -> list[list[Block]]:
