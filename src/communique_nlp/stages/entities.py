@@ -283,7 +283,7 @@ def _text_kind(document: Document) -> str:
         return "statement"
     words = re.findall(r"\w+", _unquoted(_body_text(own)[:3000]))
     first_person = {w for ws in cues["first_person"].values() for w in ws}
-    if sum(1 for w in words if w in first_person) >= 2:
+    if sum(map(first_person.__contains__, words)) >= 2:
         return "statement"  # 'we' of one body: that body's statement
     return "press_release"
 
