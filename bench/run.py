@@ -150,7 +150,7 @@ def learned_models() -> None:
     print(f"  all models     {total * 1000:7.2f} ms")
 
 
-def training_texts(passes: int = 3) -> None:
+def training_texts(passes: int = 7) -> None:
     texts = sorted(TRAIN.glob("*.txt"))
     print(f"\n== library throughput on the real training texts ({len(texts)} documents) ==")
     if not texts:
