@@ -37,7 +37,7 @@ def test_the_segmenter_follows_the_learned_decisions() -> None:
     assert title == "Déclaration des ministres sur la sécurité"
     assert [s.heading for s in sections] == [None, "1. Coopération policière et de renseignement"]
     assert sections[0].kind == "boilerplate"  # 'Accueil' before the headline
-    assert [b.text for b in sections[1].bullets] == [
+    assert [p.text for p in sections[1].paragraphs if p.is_bullet] == [
         "la lutte contre le financement du terrorisme"]  # block 4 was not called an item
 
 
