@@ -245,9 +245,10 @@ def _name_or_cut(text: str, words: Sequence[str]) -> dict[str, float]:
         w[:1].isupper() and nxt[:1].isupper()
         and (f in courtesy or (w[1:].islower() and bool(_SURNAME.match(nxt))))
         for w, f, nxt in zip(words, folded, words[1:], strict=False))
+    role_pattern = rules._lexicon().role_pattern
     found["person_line"] = float(len(words) <= MAX_NAME_WORDS and capitalised_name)
-    found["office_line"] = float(not rules._ends_with_punctuation(text) and rules._lexicon(
-        ).role_pattern.search(" ".join(folded)) is not None)
+    found["office_line"] = float(not rules._ends_with_punctuation(text)
+                                 and role_pattern.search(" ".join(folded)) is not None)
     return found
 
 
