@@ -2,11 +2,12 @@
 
 Candidates are every full date of the title and the sections (page chrome included: a
 'Published' stamp often stands there), day-and-month dates whose year the document gives
-elsewhere ('jeudi 30 mai' beside a '2024-05' stamp), ranges ('September 12-13, 2022') and dates
-in a printed address ('/2018/11/05/'). Each is described by where it stands (section kind,
-paragraph and order, at the start of a line, a date line, after a place: a dateline), the words
-before it ('Published', 'Updated', 'meeting of', 'since') and how it compares with the other
-dates (earliest, how often it recurs), with the rule's own choice among the features.
+elsewhere ('jeudi 30 mai' beside a '2024-05' stamp), ranges ('September 12-13, 2022', as their
+last day) and dates in a printed address ('/2018/11/05/'). Each is described by where it stands
+(section kind, paragraph and order, at the start of a line, a date line, after a place: a
+dateline), the words before it ('Published', 'Updated', 'meeting of', 'since') and how it
+compares with the other dates (earliest, how often it recurs), with the rule's own choice among
+the features.
 The candidate the model scores highest is the date.
 """
 
@@ -50,8 +51,11 @@ def _calendar() -> tuple[dict[str, int], re.Pattern[str], re.Pattern[str],
     day_month = re.compile(rf"(?<![\w-])(?P<d>[0-3]?\d)(?:er|st|nd|rd|th)?\s+(?P<m>{month})\b"
                            rf"(?!\.?,?\s+(?:19|20)\d\d)|(?<![\w-])(?P<m2>{month})\s+(?P<d2>[0-3]?\d)"
                            rf"(?:st|nd|rd|th)?\b(?!,?\s+(?:19|20)\d\d)", re.IGNORECASE)
-    span = re.compile(rf"(?<![\w-])(?:(?P<m>{month})\.?\s+(?P<d>[0-3]?\d)\s*[-–]\s*[0-3]?\d,?"
-                      rf"\s+(?P<y>(?:19|20)\d\d)|(?P<d2>[0-3]?\d)\s*[-–]\s*[0-3]?\d\s+(?P<m2>{month})"
+    # a meeting over several days ('July 23-24, 2018', '26-27 October 2023', 'du 13 au 14
+    # octobre 2021'): the candidate is its last day, when its statement is issued
+    to = r"(?:\s*[-–]\s*|\s+(?:and|et|au|to)\s+)"
+    span = re.compile(rf"(?<![\w-])(?:(?P<m>{month})\.?\s+[0-3]?\d{to}(?P<d>[0-3]?\d),?"
+                      rf"\s+(?P<y>(?:19|20)\d\d)|[0-3]?\d{to}(?P<d2>[0-3]?\d)\s+(?P<m2>{month})"
                       rf"\.?\s+(?P<y2>(?:19|20)\d\d))", re.IGNORECASE)
     contexts = {group: tuple(fold(w) for w in words)
                 for group, words in data["date_contexts"].items()}
