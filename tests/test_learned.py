@@ -74,10 +74,13 @@ def test_date_candidates_cover_what_the_rules_missed() -> None:
     assert "2024-05-30" in _candidates(
         " date 2024-05 « Une affaire qui a demandé une coopération exemplaire », a déclaré "
         "jeudi 30 mai la commissaire chargée de l'enquête, devant la presse.\n")
-    # a meeting over two days
-    assert "2022-09-12" in _candidates(
+    # a meeting over two days, as its last day (the gold dates meetings so)
+    assert "2022-09-13" in _candidates(
         "Ministers met in Washington on September 12-13, 2022 to discuss the threat posed by "
         "ransomware to critical infrastructure and agreed on next steps.\n")
+    assert "2023-10-27" in _candidates(
+        "The Ministers met on 26-27 October 2023 in Skopje with their counterparts at the "
+        "annual forum on justice and home affairs.\n")
     # a date in the address printed with a copied page
     assert "2018-11-05" in _candidates(
         "https://example.org/2018/11/05/media-blog/\n\nToday's stories include reports on "
@@ -111,12 +114,12 @@ def test_output_is_byte_identical_across_processes() -> None:
 # Grouped cross-validated figures on ../shared/eval/train (each collection scored by models
 # fitted without it), pinned just under what this version measures (pooled: headings 0.814,
 # bullets 0.888, commitments 0.866, countries 0.970, themes 0.967, people 0.876, parties 0.865;
-# kind 0.806, date 0.888, title 0.856, role 0.866, place 0.872, language 1.00); headings and
+# kind 0.806, date 0.912, title 0.856, role 0.866, place 0.872, language 1.00); headings and
 # kind at the targets, 0.80. These are the project's quality floors: never lower one
 # to make a change pass.
 CV_F1_FLOORS = {"headings": 0.80, "bullets": 0.88, "commitments": 0.85, "countries": 0.96,
                 "themes": 0.96, "people": 0.87, "parties": 0.85}
-CV_ACCURACY_FLOORS = {"kind": 0.80, "date": 0.88, "title": 0.85, "role": 0.86, "place": 0.86,
+CV_ACCURACY_FLOORS = {"kind": 0.80, "date": 0.90, "title": 0.85, "role": 0.86, "place": 0.86,
                       "language": 0.99}
 
 
