@@ -246,7 +246,7 @@ def names_an_organisation(subject: str, language: str) -> bool:
     its first word); its head is the last word before the next preposition."""
     links, heads, determiners = _organisation_words(language)
     words = [word.strip(",;:()") for word in _SUBJECT_WORD.findall(subject)]
-    folded = [fold(word).replace("’", "'") for word in words]
+    folded = [fold(word) for word in words]
     start = next((i + 1 for i in range(len(words) - 1, -1, -1)
                   if folded[i] in determiners and folded[i] not in links
                   and (i == 0 or folded[i - 1] not in links)), 0)

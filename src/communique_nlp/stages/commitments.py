@@ -462,8 +462,9 @@ def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quot
             rejections.append("third_party")
             continue  # a third party's undertaking ('the internet companies committed to', 'a
             # hosting service provider will')
-        if info.needs_actor and not (_subject_names_party(sentence, end, cues)
-                                     or _stands_for_organisation(sentence, end, antecedent,
+        subject_words = _subject_words(sentence, end)  # split once, read three ways below
+        if info.needs_actor and not (_subject_names_party(subject_words, cues)
+                                     or _stands_for_organisation(subject_words, antecedent,
                                                                  cues)):
             rejections.append("no_party")
             continue
@@ -475,7 +476,8 @@ def _undertaking(sentence: Span, matches: list[Span], cues: _Cues, quoted: _Quot
             rejections.append("quoted")
             continue  # '... will be announced on the website," Europol said'
         if match.label_ == PASSIVE:
-            reason = _passive_rejection(_near_subject(sentence, end), match, rest, cues)
+            reason = _passive_rejection(" ".join(subject_words[-NEAR_SUBJECT_WORDS:]), match,
+                                        rest, cues)
             if reason:
                 rejections.append(reason)
                 continue
@@ -514,7 +516,7 @@ def _passive_rejection(subject: str, passive: Span, rest: Span, cues: _Cues) -> 
     details will be provided'), an event's logistics ('will be joined by his counterparts',
     'More details will be released'), or a doer named after it that is not a party ('will be
     assisted by volunteers')."""
-    words = set(re.findall(r"[\w'’]+", fold(subject).replace("’", "'")))
+    words = set(re.findall(r"[\w'’]+", fold(subject)))
     if words & cues.negations:
         return "negated"
     if fold(passive[-1].text) in cues.accompaniments or words & cues.announced:
@@ -567,29 +569,30 @@ def _opening_phrase(segment: str, cues: _Cues) -> bool:
     return segment.rstrip().endswith(",") and bool(words) and words[0] in cues.introducers
 
 
-def _subject_names_party(sentence: Span, end: int, cues: _Cues) -> bool:
-    """The subject of the cue ending at ``end`` names a party: a party among its last words,
-    or an organisation, known or not, heading its clause ('the NCPV', 'le Bureau de la
-    prévention du Québec'): in the parties' text, one of theirs."""
-    return (_names_party(_near_subject(sentence, end), cues)
-            or learned.names_an_organisation(_near_subject(sentence, end, ORGANISATION_WORDS),
+def _subject_names_party(subject_words: list[str], cues: _Cues) -> bool:
+    """The subject (``_subject_words``) names a party: a party among its last words, or an
+    organisation, known or not, heading its clause ('the NCPV', 'le Bureau de la prévention du
+    Québec'): in the parties' text, one of theirs."""
+    return (_names_party(" ".join(subject_words[-NEAR_SUBJECT_WORDS:]), cues)
+            or learned.names_an_organisation(" ".join(subject_words[-ORGANISATION_WORDS:]),
                                              cues.language))
 
 
-def _stands_for_organisation(sentence: Span, end: int, antecedent: str, cues: _Cues) -> bool:
+def _stands_for_organisation(subject_words: list[str], antecedent: str, cues: _Cues) -> bool:
     """A pronoun subject ('it', 'il') after a sentence that names an organisation: the
     organisation acts ('... a inauguré le Centre de prévention. Il formera les intervenants')."""
-    subject = fold(_near_subject(sentence, end, 1))
+    subject = fold(" ".join(subject_words[-1:]))
     return (subject in cues.organisation_pronouns
             and learned.mentions_an_organisation(antecedent, cues.language))
 
 
-def _near_subject(sentence: Span, end: int, words: int = NEAR_SUBJECT_WORDS) -> str:
-    """The words right before a modal ('... have shown that criminal groups will'): its
-    subject, not a party named earlier in the sentence."""
+def _subject_words(sentence: Span, end: int) -> list[str]:
+    """The words of the clause that runs up to ``end``, a modal's ('... have shown that
+    criminal groups will'): its subject is among the last of them, not a party named earlier
+    in the sentence."""
     clause = re.split(r",|;|\b(?:that|which|who|que|qui|when|where|lorsque|quand)\b",
                       sentence.doc[sentence.start:end].text, flags=re.IGNORECASE)[-1]
-    return " ".join(clause.split()[-words:])
+    return clause.split()
 
 
 def _names_party(subject: str, cues: _Cues) -> bool:
